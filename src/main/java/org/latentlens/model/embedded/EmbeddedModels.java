@@ -167,7 +167,8 @@ public final class EmbeddedModels {
         } catch (IOException e) {
             return false; // unreadable stamp: rebuild
         }
-        if (!stamp.equals(old)) {
+        // Compare as parsed text: Jackson's numeric nodes differ by width (a long 5 is not an int 5).
+        if (!new ObjectMapper().readTree(stamp.toString()).equals(old)) {
             return false;
         }
         for (String f : new String[] {"model.onnx", "tokenizer.json", "tokenizer_config.json", "config.json"}) {

@@ -51,6 +51,7 @@ public final class MiniLmReference {
             "Transformers compute contextual embeddings for every token.",
             "Hello!");
 
+    private static final Map<List<String>, OrtSession> SESSIONS = new HashMap<>();
     private static byte[] onnxBytes;
     private static OnnxModel parsed;
 
@@ -122,13 +123,9 @@ public final class MiniLmReference {
         wanted.addAll(extraValues);
         List<String> added = wanted.stream().filter(n -> !model.graph().outputs().contains(n)).toList();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(2);
-            // Keep the graph as written: fused kernels would still be exact enough, but the values we fetch
-            // must exist under their original names.
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            try (OrtSession session = env.createSession(withOutputs(onnxBytes, added), opts);
-                    ai.onnxruntime.OnnxTensor ids = ai.onnxruntime.OnnxTensor.createTensor(env, inputIds);
+        try {
+            OrtSession session = session(env, added);
+            try (ai.onnxruntime.OnnxTensor ids = ai.onnxruntime.OnnxTensor.createTensor(env, inputIds);
                     ai.onnxruntime.OnnxTensor mask = ai.onnxruntime.OnnxTensor.createTensor(env, attentionMask);
                     ai.onnxruntime.OnnxTensor types = ai.onnxruntime.OnnxTensor.createTensor(env, tokenTypeIds)) {
                 Map<String, ai.onnxruntime.OnnxTensor> inputs = new HashMap<>();
@@ -156,6 +153,24 @@ public final class MiniLmReference {
         } catch (OrtException e) {
             throw new IllegalStateException("onnxruntime failed on the embedded all-MiniLM-L6-v2: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sessions are slow to create (seconds for this 90 MB model on a busy machine), so one is kept per set of
+     * extra outputs for the life of the test JVM.
+     */
+    private static OrtSession session(OrtEnvironment env, List<String> addedOutputs) throws OrtException {
+        OrtSession s = SESSIONS.get(addedOutputs);
+        if (s == null) {
+            try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+                opts.setIntraOpNumThreads(2);
+                // Keep the graph as written, so that the values we fetch exist under their original names.
+                opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+                s = env.createSession(withOutputs(onnxBytes, addedOutputs), opts);
+            }
+            SESSIONS.put(List.copyOf(addedOutputs), s);
+        }
+        return s;
     }
 
     /** @return the jar's ONNX file, parsed by our reader (to find value names), shared between calls */
