@@ -122,6 +122,37 @@ public final class ContextualIndex implements AutoCloseable {
                 StringTable.of(new ArrayList<>(tokenIds.keySet())), IndexInfo.unknown(), null);
     }
 
+    /**
+     * Wraps stored rows without metadata (neighbours then have empty strings and -1 ids), for banks of
+     * raw vectors such as the search benchmark's. Rows are used as given: they must be unit length.
+     *
+     * @param stores per layer, its rows; all of one width
+     * @return the index
+     * @throws IllegalArgumentException if the widths differ or there are no layers
+     */
+    public static ContextualIndex ofStores(Map<Integer, ? extends VectorStore> stores) {
+        if (stores.isEmpty()) {
+            throw new IllegalArgumentException("no layers given");
+        }
+        int dim = -1;
+        SortedMap<Integer, Layer> out = new TreeMap<>();
+        for (Map.Entry<Integer, ? extends VectorStore> e : stores.entrySet()) {
+            VectorStore st = e.getValue();
+            if (dim >= 0 && st.dim() != dim) {
+                throw new IllegalArgumentException("layer " + e.getKey() + " has rows of width " + st.dim()
+                        + " but other layers have " + dim);
+            }
+            dim = st.dim();
+            int n = st.rows();
+            int[] minus = new int[n];
+            Arrays.fill(minus, -1);
+            int[] zero = new int[n];
+            out.put(e.getKey(), new Layer(e.getKey(), st, RowTable.of(minus, zero, zero, minus)));
+        }
+        return new ContextualIndex(dim, out, StringTable.of(List.of("")), StringTable.of(List.of("")),
+                IndexInfo.unknown(), null);
+    }
+
     static RowTable rowTable(List<RowInfo> meta, Map<String, Integer> sentenceIds, Map<String, Integer> tokenIds) {
         int n = meta.size();
         int[] tid = new int[n];
