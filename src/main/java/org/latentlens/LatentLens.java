@@ -36,14 +36,34 @@ public final class LatentLens {
         return ModelLoader.load(folder, options);
     }
 
+    /** Names under which the embedded default model (all-MiniLM-L6-v2 from Maven Central) can be loaded. */
+    public static final java.util.Set<String> EMBEDDED_NAMES = java.util.Set.of("embedded", "all-MiniLM-L6-v2",
+            "sentence-transformers/all-MiniLM-L6-v2");
+
     /**
-     * Loads a model by name: a local folder path.
+     * Loads a model by name: {@code "embedded"} (or {@code all-MiniLM-L6-v2}) for the bundled default model,
+     * or a local folder path.
      *
-     * @param nameOrPath a local folder
+     * @param nameOrPath a name or a local folder
      * @return the model; close it when done
      */
     public static Model loadModel(String nameOrPath) {
-        return loadModel(Path.of(nameOrPath));
+        return loadModel(nameOrPath, LoadOptions.defaults());
+    }
+
+    /**
+     * Loads a model by name with options; see {@link #loadModel(String)}.
+     *
+     * @param nameOrPath a name or a local folder
+     * @param options load options
+     * @return the model; close it when done
+     */
+    public static Model loadModel(String nameOrPath, LoadOptions options) {
+        configureOffline();
+        if (EMBEDDED_NAMES.contains(nameOrPath)) {
+            return ModelLoader.loadEmbeddedMiniLm(options);
+        }
+        return ModelLoader.load(Path.of(nameOrPath), options);
     }
 
     /**

@@ -111,7 +111,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "CPU time per run: %.3f s; GFLOP per CPU-second x %d cores: %.1f%n", cpuPerRun,
                     threads, flops / cpuPerRun / 1e9 * threads);
         }
-        System.out.printf(Locale.ROOT, "peak RSS:         %s%n", PeakRss.formatted());
+        System.out.printf(Locale.ROOT, "peak RSS:         %s%n", ProcessStats.human(ProcessStats.peakRssBytes()));
         if (json != null) {
             writeJson(json, result);
             System.out.println("wrote " + json);

@@ -9,6 +9,9 @@ import org.latentlens.io.ConfigException;
 import org.latentlens.io.HfConfig;
 import org.latentlens.io.SafetensorsCheckpoint;
 import org.latentlens.io.WeightSource;
+import org.latentlens.io.onnx.BertOnnxImporter;
+import org.latentlens.model.embedded.EmbeddedModel;
+import org.latentlens.model.embedded.EmbeddedModels;
 import org.latentlens.model.family.Families;
 import org.latentlens.tokenizer.HfTokenizer;
 import org.latentlens.tokenizer.TextTokenizer;
@@ -31,8 +34,10 @@ public final class ModelLoader {
         }
         HfConfig config = HfConfig.read(folder.resolve(options.configFile()));
         Blueprint bp = Families.describe(config);
-        WeightSource weights = options.weightsFile() == null ? SafetensorsCheckpoint.openFolder(folder)
-                : openWeights(folder.resolve(options.weightsFile()));
+        WeightSource weights = options.weightsFile() != null ? openWeights(folder.resolve(options.weightsFile()))
+                : hasSafetensors(folder) || !Files.isRegularFile(folder.resolve("model.onnx"))
+                ? SafetensorsCheckpoint.openFolder(folder)
+                : BertOnnxImporter.importModel(folder.resolve("model.onnx")).weights();
         return assemble(folder.toString(), bp, weights, folder, options);
     }
 
@@ -64,6 +69,24 @@ public final class ModelLoader {
             }
             throw e;
         }
+    }
+
+    private static boolean hasSafetensors(Path folder) {
+        return Files.isRegularFile(folder.resolve(SafetensorsCheckpoint.SINGLE_FILE))
+                || Files.isRegularFile(folder.resolve(SafetensorsCheckpoint.INDEX_FILE));
+    }
+
+    /**
+     * Loads the embedded default model, all-MiniLM-L6-v2, from the Maven artifact on the classpath
+     * (unpacked into the user's cache on first use; its weights are imported from the ONNX file).
+     *
+     * @param options load options
+     * @return the model
+     */
+    public static Model loadEmbeddedMiniLm(LoadOptions options) {
+        EmbeddedModel em = EmbeddedModels.miniLmFolder();
+        HfConfig config = HfConfig.read(em.folder().resolve("config.json"));
+        return assemble(em.id(), Families.describe(config), em.weights(), em.folder(), options);
     }
 
     private static WeightSource openWeights(Path file) {

@@ -13,6 +13,7 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import net.razorvine.pickle.PickleException;
 import org.latentlens.io.DType;
+import org.latentlens.io.FloatConversions;
 import org.latentlens.io.TensorFormatException;
 
 /**
@@ -217,7 +218,7 @@ public final class TorchArchive implements AutoCloseable {
             if (dtype == DType.F16) {
                 for (int i = 0; i < n; i++) {
                     int bits = (buf[2 * i] & 0xff) | ((buf[2 * i + 1] & 0xff) << 8);
-                    dst[off + done + i] = org.latentlens.io.torch.Half.toFloat(bits);
+                    dst[off + done + i] = FloatConversions.halfToFloat((short) bits);
                 }
             } else {
                 for (int i = 0; i < n; i++) {
