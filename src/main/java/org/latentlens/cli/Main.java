@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 HiddenStatesCommand.class,
                 BenchCommand.class,
+                ImportCommand.class,
         })
 public final class Main implements Runnable {
 
