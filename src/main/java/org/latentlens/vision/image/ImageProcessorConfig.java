@@ -80,10 +80,10 @@ public final class ImageProcessorConfig {
     public final double rescaleFactor;
     /** Whether to normalise with {@link #imageMean} and {@link #imageStd}. */
     public final boolean doNormalize;
-    /** Per-channel mean, 3 values. */
-    public final double[] imageMean;
-    /** Per-channel standard deviation, 3 values. */
-    public final double[] imageStd;
+    /** Per-channel mean, 3 values (package-private: arrays are mutable; see {@link #imageMean()}). */
+    final double[] imageMean;
+    /** Per-channel standard deviation, 3 values (see {@link #imageStd()}). */
+    final double[] imageStd;
     /** Qwen2-VL: the least number of pixels after resizing. */
     public final long minPixels;
     /** Qwen2-VL: the most pixels after resizing. */
@@ -340,6 +340,16 @@ public final class ImageProcessorConfig {
         }
         throw invalid(key, "must be an integer, [height, width], {\"height\", \"width\"} or {\"shortest_edge\"}"
                 + " (longest_edge and max_height/max_width limits are not supported for " + type + "), got " + n);
+    }
+
+    /** @return the per-channel mean (a copy) */
+    public double[] imageMean() {
+        return imageMean.clone();
+    }
+
+    /** @return the per-channel standard deviation (a copy) */
+    public double[] imageStd() {
+        return imageStd.clone();
     }
 
     @Override

@@ -26,6 +26,9 @@ public record PixelValues(float[] data, long[] shape, List<int[]> gridThw) {
     /**
      * Checks that the data length matches the shape.
      *
+     * @param data the values, row-major in {@code shape}
+     * @param shape the dimensions
+     * @param gridThw per image {@code {t, h, w}} in patches (copied)
      * @throws IllegalArgumentException if it does not
      */
     public PixelValues {
