@@ -43,6 +43,12 @@ import javax.imageio.stream.ImageInputStream;
  * }</pre>
  */
 public final class ImageLoader {
+    /**
+     * The most pixels an image may have: twice Pillow's {@code Image.MAX_IMAGE_PIXELS}, the size above
+     * which Pillow raises {@code DecompressionBombError} instead of decoding.
+     */
+    public static final long MAX_PIXELS = 2L * 89_478_485;
+
     private ImageLoader() {
     }
 
@@ -113,6 +119,12 @@ public final class ImageLoader {
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             try {
                 reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new ImageDecodeException("image " + name + " is " + reader.getWidth(0) + "x"
+                            + reader.getHeight(0) + " = " + pixels + " pixels, more than the " + MAX_PIXELS
+                            + " Pillow accepts (decompression-bomb limit); downscale it first");
+                }
                 BufferedImage bi = reader.read(0);
                 if (!warnings.isEmpty()) {
                     // The JDK's JPEG reader fills a truncated file with grey and only warns; Pillow

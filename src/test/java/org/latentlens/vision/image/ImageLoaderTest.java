@@ -257,6 +257,16 @@ class ImageLoaderTest {
     }
 
     @Test
+    void decompressionBombsAreRefusedBeforeDecoding() throws Exception {
+        // A 20000x20000 grey PNG header: 400 M pixels, refused from the header alone (the data is tiny).
+        byte[] png = TinyPng.encode(20000, 20000, 1, 0, new byte[][] {new byte[2500]});
+        Path bomb = tmp.resolve("bomb.png");
+        Files.write(bomb, png);
+        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageLoader.read(bomb));
+        assertTrue(e.getMessage().contains(bomb.toString()) && e.getMessage().contains("20000x20000"), e.getMessage());
+    }
+
+    @Test
     void undecodableFilesNameTheFile() throws Exception {
         Path text = tmp.resolve("notes.png");
         Files.writeString(text, "this is not an image");
