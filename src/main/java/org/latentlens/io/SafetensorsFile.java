@@ -61,6 +61,8 @@ public final class SafetensorsFile implements AutoCloseable {
         FileChannel ch;
         try {
             ch = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UncheckedIOException("safetensors file " + path + " does not exist", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open safetensors file " + path + ": " + e.getMessage(), e);
         }

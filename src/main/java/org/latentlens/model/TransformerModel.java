@@ -321,7 +321,11 @@ public final class TransformerModel implements Model {
         float[] pooled = null;
         try (NDManager fwd = manager.newSubManager()) {
             PackedBatch batch = new PackedBatch(input, fwd);
-            NDArray x = fwd.create(embed(input, batch), new Shape(batch.tokens, d));
+            float[] embedded = embed(input, batch);
+            if (options.embeddingOverride() != null) {
+                override(embedded, batch, options.embeddingOverride());
+            }
+            NDArray x = fwd.create(embedded, new Shape(batch.tokens, d));
             if (embedNorm != null) {
                 NDArray normed = embedNorm.apply(x);
                 x.close();
@@ -459,6 +463,20 @@ public final class TransformerModel implements Model {
             }
         }
         return out;
+    }
+
+    private void override(float[] embedded, PackedBatch batch, ForwardOptions.EmbeddingOverride o) {
+        int d = bp.hiddenSize();
+        for (int t = 0; t < batch.tokens; t++) {
+            float[] v = o.vectorFor(batch.rowOf[t], batch.colOf[t]);
+            if (v != null) {
+                if (v.length != d) {
+                    throw new IllegalArgumentException("embedding override for row " + batch.rowOf[t] + ", column "
+                            + batch.colOf[t] + " has " + v.length + " values; the model's hidden size is " + d);
+                }
+                System.arraycopy(v, 0, embedded, t * d, d);
+            }
+        }
     }
 
     /** cos and sin [T, 1, rotaryDim] per distinct rope of the model, for the tokens' positions (their columns). */
