@@ -241,7 +241,7 @@ public final class IndexBuilder {
                 if (bar != null) {
                     bar.stepTo(s1);
                     double secs = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
-                    bar.setExtraMessage(String.format(java.util.Locale.ROOT, "%.0f tok/s, %d rows", tokensDone / secs, rows));
+                    bar.setExtraMessage(String.format(java.util.Locale.ROOT, " | %.0f tok/s, %d rows", tokensDone / secs, rows));
                 }
             }
         } finally {
