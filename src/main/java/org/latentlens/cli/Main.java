@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 HiddenStatesCommand.class,
                 BenchCommand.class,
                 ImportCommand.class,
+                BuildIndexCommand.class,
+                SearchCommand.class,
         })
 public final class Main implements Runnable {
 
