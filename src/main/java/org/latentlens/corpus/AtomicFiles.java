@@ -25,6 +25,12 @@ final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         try {
+            // Temporary files are private (0600); the result should read like any file the user writes.
+            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(tmp, Files.exists(abs)
+                        ? Files.getPosixFilePermissions(abs)
+                        : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE,
                     java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
                 var buf = java.nio.ByteBuffer.wrap(bytes);

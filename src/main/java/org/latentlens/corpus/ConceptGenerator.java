@@ -217,13 +217,19 @@ public final class ConceptGenerator {
         // the fill goes in rounds of one sentence per concept, concepts with the fewest candidates first: a
         // concept with much material never takes the last sentence of one with little.
         List<Integer> needy = new ArrayList<>();
-        List<List<Candidate>> candidates = new ArrayList<>(concepts.size());
         for (int i = 0; i < concepts.size(); i++) {
-            boolean short_ = perConcept.get(i).size() < MAX_SENTENCES;
-            candidates.add(short_ ? fillCandidates(concepts.get(i), patterns.get(i), used) : List.of());
-            if (short_) {
+            if (perConcept.get(i).size() < MAX_SENTENCES) {
                 needy.add(i);
             }
+        }
+        // Candidates depend only on the database and on the sentences reserved in pass 1, so they can be
+        // computed in parallel; the allocation below is sequential and deterministic.
+        List<List<Candidate>> candidates = new ArrayList<>(java.util.Collections.nCopies(concepts.size(),
+                List.<Candidate>of()));
+        List<List<Candidate>> computed = needy.parallelStream()
+                .map(i -> fillCandidates(concepts.get(i), patterns.get(i), used)).toList();
+        for (int k = 0; k < needy.size(); k++) {
+            candidates.set(needy.get(k), computed.get(k));
         }
         needy.sort(Comparator.comparingInt((Integer i) -> candidates.get(i).size() + perConcept.get(i).size())
                 .thenComparingInt(i -> i));

@@ -146,7 +146,8 @@ public final class Inflections {
 
     /**
      * A case-insensitive pattern that finds any of the forms as a whole word: the characters either side of a
-     * match are not letters or digits (so "dog" matches "dog's" and "hot-dog", but not "dogma").
+     * match are not letters or digits (so "dog" matches "dog's" and "hot-dog", but not "dogma"). Within a form,
+     * a space and a hyphen match each other ("scot free" matches "scot-free").
      *
      * @param forms the forms to look for
      * @return the pattern; longer forms are tried first
@@ -159,7 +160,17 @@ public final class Inflections {
             if (i > 0) {
                 sb.append('|');
             }
-            sb.append(Pattern.quote(sorted.get(i)));
+            // WordNet writes compounds with spaces where its examples often use hyphens ("scot free" in
+            // "he went scot-free"), and the other way round: either separator matches.
+            String[] parts = sorted.get(i).split("[ -]", -1);
+            for (int k = 0; k < parts.length; k++) {
+                if (k > 0) {
+                    sb.append("[ -]");
+                }
+                if (!parts[k].isEmpty()) {
+                    sb.append(Pattern.quote(parts[k]));
+                }
+            }
         }
         sb.append(")(?![\\p{L}\\p{N}])");
         return Pattern.compile(sb.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
