@@ -490,8 +490,8 @@ public final class ConceptGenerator {
                     case "%p" -> part.add(new Candidate(Templates.partOf(t, tw, s, w), s, Source.PART));
                     case "#m" -> part.add(new Candidate(Templates.memberOf(s, w, t, tw), s, Source.PART));
                     case "%m" -> part.add(new Candidate(Templates.memberOf(t, tw, s, w), s, Source.PART));
-                    case "#s" -> substance.add(new Candidate(Templates.contains(t, tw, s, w), s, Source.SUBSTANCE));
-                    case "%s" -> substance.add(new Candidate(Templates.contains(s, w, t, tw), s, Source.SUBSTANCE));
+                    case "#s" -> substance.add(new Candidate(Templates.contains(tw, w), s, Source.SUBSTANCE));
+                    case "%s" -> substance.add(new Candidate(Templates.contains(w, tw), s, Source.SUBSTANCE));
                     case "*" -> entail.add(new Candidate(Templates.entailment(w, tw), s, Source.ENTAILMENT));
                     case ">" -> entail.add(new Candidate(Templates.cause(w, tw), s, Source.ENTAILMENT));
                     case "^" -> {

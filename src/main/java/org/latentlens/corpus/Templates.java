@@ -79,13 +79,16 @@ final class Templates {
         return finish(nounSubject(member, memberWord) + " is a member of " + nounSubject(group, groupWord));
     }
 
-    /** "Paper contains cellulose." */
-    static String contains(Synset whole, String wholeWord, Synset substance, String substanceWord) {
-        return finish(nounSubject(whole, wholeWord) + " contains " + nounSubject(substance, substanceWord));
+    /** "Paper contains cellulose." Substances are mass nouns: no articles. */
+    static String contains(String wholeWord, String substanceWord) {
+        return finish(wholeWord + " contains " + substanceWord);
     }
 
-    /** "If you snore, you sleep." */
+    /** "If you snore, you sleep."; null for "be" and "have", which do not fit the frame. */
     static String entailment(String verb, String entailed) {
+        if (entailed.equals("be") || entailed.equals("have")) {
+            return null;
+        }
         return finish("If you " + verb + ", you " + entailed);
     }
 
@@ -117,7 +120,9 @@ final class Templates {
             def = close > 0 ? def.substring(close + 1).strip() : def;
         }
         String d = def.toLowerCase(Locale.ROOT);
-        if (d.startsWith("a ") || d.startsWith("an ") || d.startsWith("any ") || d.startsWith("one ")) {
+        if (d.startsWith("a ") || d.startsWith("an ") || d.startsWith("any ") || d.startsWith("one ")
+                || d.startsWith("someone ") || d.startsWith("somebody ") || d.startsWith("something ")
+                || d.startsWith("anyone ") || d.startsWith("anything ") || d.startsWith("person ")) {
             return Determiner.INDEFINITE;
         }
         if (d.startsWith("the ")) {
