@@ -23,7 +23,7 @@ class ConceptGeneratorTest {
                 "The dog barked all night.",
                 "You dirty dog.",
                 "A dog is a member of the genus Canis.",
-                "Dog is someone who is morally reprehensible.",
+                "A dog is someone who is morally reprehensible.",
                 "Another word for dog is domestic dog.",
                 // puppy has little material: it is served before dog, so "A puppy is a kind of dog." is its own
                 "A puppy is a young dog.",
