@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 ImportCommand.class,
                 BuildIndexCommand.class,
                 SearchCommand.class,
+                MakeConceptsCommand.class,
         })
 public final class Main implements Runnable {
 
