@@ -15,7 +15,7 @@ public final class CompilationError extends RuntimeException {
      * @param traceback the lines Jupyter shows, the message first
      */
     public CompilationError(String message, List<String> traceback) {
-        super(message);
+        super(message, null, false, false); // no kernel stack trace: the error is in the user's code
         this.traceback = List.copyOf(traceback);
     }
 

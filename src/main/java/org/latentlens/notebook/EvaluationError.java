@@ -18,7 +18,8 @@ public final class EvaluationError extends RuntimeException {
      * @param traceback the lines Jupyter shows
      */
     public EvaluationError(String exceptionClass, String message, List<String> traceback) {
-        super(message == null ? exceptionClass : exceptionClass + ": " + message);
+        // No kernel stack trace of its own: the user's frames are in the traceback.
+        super(message == null ? exceptionClass : exceptionClass + ": " + message, null, false, false);
         this.exceptionClass = exceptionClass;
         this.traceback = List.copyOf(traceback);
     }

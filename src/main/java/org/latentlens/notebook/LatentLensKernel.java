@@ -134,6 +134,10 @@ public final class LatentLensKernel extends BaseKernel {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e.getMessage(), e);
+        } catch (Error e) {
+            // The base kernel only answers Exceptions: an Error (a missing class in a magic's library, an
+            // OutOfMemoryError) would leave the cell without a reply and the front end waiting forever.
+            throw new IllegalStateException(e.getClass().getName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -129,6 +129,7 @@ public final class Html {
         .ll table{border-collapse:collapse;margin:0}
         .ll th{background:#f6f8fa;font-weight:600;text-align:left;padding:5px 8px;border-bottom:2px solid #d0d7de;white-space:nowrap}
         .ll td{padding:4px 8px;border-bottom:1px solid #eaeef2;vertical-align:top;text-align:left}
+        .ll table td,.ll table th{text-align:left}
         .ll code,.ll .ll-tok{font-family:"SFMono-Regular",Consolas,"Liberation Mono",Menlo,monospace;font-size:12px}
         .ll .ll-tok{background:#eef1f5;border-radius:4px;padding:1px 5px;white-space:pre}
         .ll .ll-q{background:#fff3bf;border:1px solid #f0d264;border-radius:4px;padding:1px 5px;font-weight:600;white-space:pre}

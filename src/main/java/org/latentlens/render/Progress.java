@@ -168,11 +168,11 @@ public final class Progress implements View, AutoCloseable {
         String pct = Double.isNaN(f) ? "" : String.format(Locale.ROOT, "%.0f%%", f * 100);
         String width = Double.isNaN(f) ? "100%" : String.format(Locale.ROOT, "%.1f%%", f * 100);
         String colour = done ? "#2da44e" : "#0969da";
-        return Html.STYLE + "<div class=\"ll ll-prog\"><b>" + Html.escape(task) + "</b><span class=\"ll-pbar\">"
+        return Html.STYLE + "<div class=\"ll\"><div class=\"ll-prog\"><b>" + Html.escape(task) + "</b><span class=\"ll-pbar\">"
                 + "<span style=\"width:" + width + ";background:" + colour + (Double.isNaN(f) && !done ? ";opacity:.35" : "")
                 + "\"></span></span><span class=\"ll-sim\" style=\"width:auto\">" + pct + "</span><span class=\"ll-cap\">"
                 + Html.escape(counts()) + (message.isEmpty() ? "" : " \u00b7 " + Html.escape(message))
-                + (done ? " \u00b7 done" : "") + "</span></div>";
+                + (done ? " \u00b7 done" : "") + "</span></div></div>";
     }
 
     @Override
