@@ -210,7 +210,8 @@ final class CellEvaluator {
                     .filter(l -> !l.strip().startsWith("location:")).reduce((a, b) -> a + " " + b.strip()).orElse("");
             int pos = (int) Math.max(0, d.getStartPosition());
             int endPos = (int) Math.max(pos + 1, d.getEndPosition());
-            int lineInSnippet = countNewlines(src, pos);
+            // The snippet's source keeps the blank lines before it; the origin's first line is its first code line.
+            int lineInSnippet = countNewlines(src, pos) - countNewlines(src, firstCodeOffset(src, null));
             int lineStart = src.lastIndexOf('\n', Math.max(0, pos - 1)) + 1;
             if (pos == 0) {
                 lineStart = 0;
