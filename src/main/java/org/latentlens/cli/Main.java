@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 BuildIndexCommand.class,
                 SearchCommand.class,
                 MakeConceptsCommand.class,
+                KernelCommand.class,
         })
 public final class Main implements Runnable {
 
