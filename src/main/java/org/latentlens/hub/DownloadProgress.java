@@ -1,0 +1,94 @@
+package org.latentlens.hub;
+
+import java.time.Duration;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+
+/**
+ * Where per-file download progress goes: a terminal progress bar with bytes/s and ETA, or nowhere.
+ * A notebook view may supply its own.
+ */
+public interface DownloadProgress {
+    /**
+     * Starts tracking one file.
+     *
+     * @param name the file's path in the repository
+     * @param total its size in bytes, or -1 when unknown
+     * @param initial bytes already present (a resumed download)
+     * @return the tracker, closed when the file is done or failed
+     */
+    Bar start(String name, long total, long initial);
+
+    /** Progress of one file. */
+    interface Bar extends AutoCloseable {
+        /**
+         * Records received bytes.
+         *
+         * @param bytes how many
+         */
+        void advance(long bytes);
+
+        /** Starts over from zero (the server ignored a Range request). */
+        void reset();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Draws nothing.
+     *
+     * @return a silent tracker
+     */
+    static DownloadProgress none() {
+        return (name, total, initial) -> new Bar() {
+            @Override
+            public void advance(long bytes) {
+            }
+
+            @Override
+            public void reset() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /**
+     * One {@code me.tongfei.progressbar} bar per file on standard error, in MiB, with speed and ETA; a resumed
+     * file starts at its resumed size so that the speed counts only new bytes.
+     *
+     * @return the terminal tracker
+     */
+    static DownloadProgress terminal() {
+        return (name, total, initial) -> {
+            String task = name.length() > 40 ? "…" + name.substring(name.length() - 39) : name;
+            ProgressBar pb = new ProgressBarBuilder()
+                    .setTaskName(task)
+                    .setInitialMax(total)
+                    .setUnit("MiB", 1L << 20)
+                    .showSpeed()
+                    .setUpdateIntervalMillis(250)
+                    .startsFrom(Math.max(0, initial), Duration.ZERO)
+                    .build();
+            return new Bar() {
+                @Override
+                public void advance(long bytes) {
+                    pb.stepBy(bytes);
+                }
+
+                @Override
+                public void reset() {
+                    pb.stepTo(0);
+                }
+
+                @Override
+                public void close() {
+                    pb.close();
+                }
+            };
+        };
+    }
+}

@@ -1,0 +1,32 @@
+package org.latentlens.hub;
+
+import java.util.List;
+
+/**
+ * A repository at one commit, as the model-info API ({@code /api/models/{repo}/revision/{rev}}) lists it,
+ * or as a cached snapshot shows it when offline.
+ *
+ * @param repo the repository
+ * @param commit the full commit hash the revision resolved to
+ * @param files every file path in the repository at that commit ({@code siblings[].rfilename})
+ */
+public record RepoInfo(RepoId repo, String commit, List<String> files) {
+    /**
+     * Makes the file list immutable.
+     *
+     * @param repo the repository
+     * @param commit the commit
+     * @param files the file paths
+     */
+    public RepoInfo {
+        files = List.copyOf(files);
+    }
+
+    /**
+     * @param path a file path in the repository
+     * @return whether the repository holds it
+     */
+    public boolean has(String path) {
+        return files.contains(path);
+    }
+}
