@@ -211,8 +211,8 @@ final class BlobDownloader {
         return new HubException(HubException.Reason.DISK_FULL, "Not enough disk space for " + repo + "/" + filename
                 + " in " + dir + ": " + human(needed) + " needed"
                 + (free >= 0 ? ", " + human(free) + " free" : "")
-                + ". Free some space or point HF_HUB_CACHE (or --cache-dir) at a larger disk;"
-                + " a partial download is kept and resumes next time", cause);
+                + ". Free some space or point HF_HUB_CACHE (or --cache-dir) at a larger disk"
+                + (cause != null ? "; the partial download is kept and resumes next time" : ""), cause);
     }
 
     private void writeFully(FileChannel ch, byte[] buf, int n, RepoId repo, String filename, long remaining)
