@@ -330,8 +330,14 @@ public final class HubSettings {
             while (u.endsWith("/")) {
                 u = u.substring(0, u.length() - 1);
             }
-            URI uri = URI.create(u);
-            if (uri.getScheme() == null || uri.getHost() == null) {
+            URI uri;
+            try {
+                uri = URI.create(u);
+            } catch (IllegalArgumentException e) {
+                uri = null;
+            }
+            if (uri == null || uri.getScheme() == null || uri.getHost() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
                 throw new IllegalArgumentException("HF_ENDPOINT / endpoint must be an http(s) URL, got '" + url + "'");
             }
             this.endpoint = uri;
