@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "latentlens", mixinStandardHelpOptions = true, version = "LatentLens for Java 0.1.0",
         description = "Interpret transformer hidden states by their nearest neighbours in a bank of contextual embeddings.",
         subcommands = {
+                DownloadCommand.class,
         })
 public final class Main implements Runnable {
 
