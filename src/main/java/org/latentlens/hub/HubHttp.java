@@ -29,15 +29,29 @@ final class HubHttp {
     private static final String USER_AGENT = "latentlens/0.1.0; java/" + System.getProperty("java.version");
 
     private final HubSettings settings;
-    private final HttpClient client;
+    private volatile HttpClient client;
 
     HubHttp(HubSettings settings) {
         this.settings = settings;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+    }
+
+    /** Made on first use: an offline client never needs one (building it costs TLS set-up). */
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = HttpClient.newBuilder()
+                            .connectTimeout(settings.connectTimeout())
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .build();
+                    client = c;
+                }
+            }
+        }
+        return c;
     }
 
     /** An open response whose body must be closed. */
@@ -122,7 +136,7 @@ final class HubHttp {
             }
             HttpResponse<java.util.concurrent.Flow.Publisher<List<java.nio.ByteBuffer>>> r;
             try {
-                r = client.send(rb.build(), HttpResponse.BodyHandlers.ofPublisher());
+                r = client().send(rb.build(), HttpResponse.BodyHandlers.ofPublisher());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted: " + method + " " + current);

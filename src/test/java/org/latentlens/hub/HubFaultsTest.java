@@ -162,19 +162,19 @@ class HubFaultsTest {
         hub.stallNextBodies.set(1);
         hub.stallMillis = 5000;
         long t0 = System.nanoTime();
-        try (HubClient c = client()) {
+        try (HubClient c = client(settings(hub, cache, log).optReadTimeout(Duration.ofMillis(500)))) {
             assertArrayEquals(weights, Files.readAllBytes(c.downloadFile("org/model", null, "model.safetensors")));
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms < 4000, "should not wait for the stalled server: " + ms + " ms");
         assertTrue(log.stream().anyMatch(l -> l.contains("stalled")), log.toString());
-        assertEquals(1, hub.rangeGets.get());
+        assertTrue(hub.rangeGets.get() >= 1, "resumed with Range");
     }
 
     @Test
     void serverThatNeverSendsTheBodyFailsWithATimeout() throws Exception {
         hub.bodyDelayMillis = 5000;
-        try (HubClient c = client(settings(hub, cache, log).optMaxRetries(1))) {
+        try (HubClient c = client(settings(hub, cache, log).optMaxRetries(1).optReadTimeout(Duration.ofMillis(500)))) {
             HubException e = assertThrows(HubException.class, () -> c.downloadFile("org/model", null, "model.safetensors"));
             assertEquals(HubException.Reason.UNAVAILABLE, e.reason());
             assertTrue(e.getMessage().contains("stalled") && e.getMessage().contains("resume"), e.getMessage());

@@ -18,7 +18,7 @@ final class HubTestSupport {
                 .optCacheDir(cache)
                 .optConnectTimeout(Duration.ofSeconds(2))
                 .optMetadataTimeout(Duration.ofSeconds(2))
-                .optReadTimeout(Duration.ofMillis(400))
+                .optReadTimeout(Duration.ofSeconds(3))
                 .optRetryBackoff(Duration.ofMillis(5))
                 .optMaxRetries(3)
                 .optProgress(false)
