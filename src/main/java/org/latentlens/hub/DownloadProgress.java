@@ -57,7 +57,7 @@ public interface DownloadProgress {
     }
 
     /**
-     * One {@code me.tongfei.progressbar} bar per file on standard error, in MiB, with speed and ETA; a resumed
+     * One {@code me.tongfei.progressbar} bar per file on standard error (KiB below 10 MiB, else MiB), with speed and ETA; a resumed
      * file starts at its resumed size so that the speed counts only new bytes.
      *
      * @return the terminal tracker
@@ -68,7 +68,8 @@ public interface DownloadProgress {
             ProgressBar pb = new ProgressBarBuilder()
                     .setTaskName(task)
                     .setInitialMax(total)
-                    .setUnit("MiB", 1L << 20)
+                    .setUnit(total >= 0 && total < (10L << 20) ? "KiB" : "MiB", total >= 0 && total < (10L << 20)
+                            ? 1L << 10 : 1L << 20)
                     .showSpeed()
                     .setUpdateIntervalMillis(250)
                     .startsFrom(Math.max(0, initial), Duration.ZERO)

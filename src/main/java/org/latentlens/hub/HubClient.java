@@ -412,6 +412,9 @@ public final class HubClient implements AutoCloseable {
      */
     private Path fetchOne(RepoId repo, String rev, String commit, String filename) throws IOException {
         HubCache.validateFilename(filename);
+        if (commit == null && HubCache.COMMIT.matcher(rev).matches()) {
+            commit = rev; // A commit never moves: a cached file needs no HEAD.
+        }
         if (commit != null) {
             Path p = cache.snapshotDir(repo, commit).resolve(filename);
             if (Files.isRegularFile(p)) {

@@ -347,7 +347,10 @@ final class HubHttp {
                 if (!isTransient(e)) {
                     throw e;
                 }
-                if (attempt >= settings.maxRetries()) {
+                // A refused connection or an unknown host is retried once, not for half a minute: the user
+                // is most likely offline, and the cache can then stand in at once.
+                boolean unreachable = e instanceof java.net.ConnectException;
+                if (attempt >= settings.maxRetries() || (unreachable && attempt >= 1)) {
                     throw new HubException(HubException.Reason.UNAVAILABLE, "Gave up on " + what + " after "
                             + (attempt + 1) + " attempts: " + describe(e) + ". The Hub (" + settings.endpoint()
                             + ") may be down or unreachable; try again later, or set HF_HUB_OFFLINE=1 to use only"
@@ -363,7 +366,8 @@ final class HubHttp {
 
     Duration backoff(int attempt) {
         long base = settings.retryBackoff().toMillis();
-        return Duration.ofMillis(Math.min(base << Math.min(attempt, 5), Math.max(base, 60_000)));
+        // Doubling from the base, capped at 8 times the base (1 s base: 1, 2, 4, 8, 8 s, as huggingface_hub).
+        return Duration.ofMillis(base << Math.min(attempt, 3));
     }
 
     static void sleep(Duration d) throws InterruptedIOException {

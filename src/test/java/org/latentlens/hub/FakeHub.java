@@ -49,6 +49,7 @@ final class FakeHub implements AutoCloseable {
     volatile boolean ignoreRange;
     volatile boolean sendErrorCodes = true;
     volatile long bodyDelayMillis;
+    volatile long headDelayMillis;
 
     // What happened.
     final AtomicInteger heads = new AtomicInteger();
@@ -220,6 +221,9 @@ final class FakeHub implements AutoCloseable {
         boolean head = ex.getRequestMethod().equals("HEAD");
         if (head) {
             heads.incrementAndGet();
+            if (headDelayMillis > 0) {
+                sleep(headDelayMillis);
+            }
         }
         if (renamed.containsKey(repoId)) {
             ex.getResponseHeaders().set("Location", "/" + renamed.get(repoId) + "/resolve/" + parts[3] + "/" + parts[4]);

@@ -286,6 +286,20 @@ class HubClientTest {
     }
 
     @Test
+    void explicitFileListComesFromOneCommit() throws Exception {
+        try (HubClient c = client()) {
+            Path snap = c.downloadFiles("org/model", null, List.of("config.json", "pytorch_model.bin",
+                    "original/consolidated.safetensors"));
+            assertEquals(cache.resolve("models--org--model/snapshots/" + commit), snap);
+            assertTrue(Files.exists(snap.resolve("pytorch_model.bin")));
+            assertTrue(Files.exists(snap.resolve("original/consolidated.safetensors")));
+            assertEquals(Path.of("../../../blobs/" + FakeHub.sha256(hub.repos.get("org/model").commits.get(commit)
+                    .get("original/consolidated.safetensors").data())),
+                    Files.readSymbolicLink(snap.resolve("original/consolidated.safetensors")));
+        }
+    }
+
+    @Test
     void modelFolderPassesLocalPathsThrough() throws Exception {
         try (HubClient c = client()) {
             assertEquals(cache, c.modelFolder(cache.toString()));

@@ -182,6 +182,19 @@ class HubFaultsTest {
     }
 
     @Test
+    void stalledMetadataRequestTimesOutWithBoundedRetries() throws Exception {
+        hub.headDelayMillis = 5000;
+        try (HubClient c = client(settings(hub, cache, log).optMaxRetries(1)
+                .optMetadataTimeout(Duration.ofMillis(300)))) {
+            HubException e = assertThrows(HubException.class, () -> c.downloadFile("org/model", null, "config.json"));
+            assertEquals(HubException.Reason.UNAVAILABLE, e.reason());
+            assertTrue(e.getMessage().contains("2 attempts") && e.getMessage().contains("HttpTimeoutException"),
+                    e.getMessage());
+        }
+        assertEquals(2, hub.heads.get());
+    }
+
+    @Test
     void fullDiskIsReportedBeforeDownloading() throws Exception {
         try (HubClient c = new HubClient(settings(hub, cache, log).build(), DownloadProgress.none(), dir -> 1000)) {
             HubException e = assertThrows(HubException.class, () -> c.downloadFile("org/model", null, "model.safetensors"));
