@@ -7,11 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.latentlens.hub.FileSelection;
 import org.latentlens.hub.HubClient;
+import org.latentlens.hub.HubRequest;
 import org.latentlens.hub.HubSettings;
-import org.latentlens.hub.RepoId;
-import org.latentlens.hub.RepoInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -64,14 +62,15 @@ public final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        String[] spec0 = RepoId.splitRevision(repo);
-        if (spec0[1] != null && revision != null && !spec0[1].equals(revision)) {
-            throw new IllegalArgumentException("Two revisions given: '" + spec0[1] + "' in REPO and '" + revision
-                    + "' in --revision");
+        HubRequest.Builder rb = HubRequest.builder().setRepo(repo).optRevision(revision);
+        if (!include.isEmpty()) {
+            rb.optInclude(include);
+        } else if (indexLayers != null) {
+            rb.optLayers(indexLayers);
+        } else if (asModel) {
+            rb.optModel();
         }
-        String repoId = spec0[0];
-        String rev = revision != null ? revision : spec0[1];
-        RepoId.parse(repoId);
+        HubRequest request = rb.build();
 
         HubSettings.Builder b = HubSettings.fromEnvironment();
         if (cacheDir != null) {
@@ -91,32 +90,11 @@ public final class DownloadCommand implements Callable<Integer> {
             err.println("latentlens download: " + msg);
             err.flush();
         });
-        HubSettings settings = b.build();
         Path snapshot;
-        String what;
-        try (HubClient hub = new HubClient(settings)) {
-            if (!include.isEmpty()) {
-                snapshot = hub.downloadMatching(repoId, rev, include);
-                what = "files matching " + include;
-            } else if (indexLayers != null) {
-                snapshot = hub.downloadIndex(repoId, rev, indexLayers);
-                what = "index layers " + java.util.Arrays.toString(indexLayers);
-            } else if (asModel) {
-                snapshot = hub.downloadModel(repoId, rev);
-                what = "model";
-            } else {
-                RepoInfo info = hub.repoInfo(repoId, rev);
-                if (FileSelection.isOurIndex(info.files()) || FileSelection.isPythonIndex(info.files())) {
-                    snapshot = hub.downloadIndex(repoId, rev, null);
-                    what = "index (all layers)";
-                } else {
-                    snapshot = hub.downloadModel(repoId, rev);
-                    what = "model";
-                }
-            }
+        try (HubClient hub = new HubClient(b.build())) {
+            snapshot = hub.download(request);
         }
-        err.println("latentlens download: " + repoId + (rev == null ? "" : "@" + rev) + ": " + what + " in "
-                + snapshot + " (" + countFiles(snapshot) + " files)");
+        err.println("latentlens download: " + request + " -> " + snapshot + " (" + countFiles(snapshot) + " files)");
         err.flush();
         PrintWriter out = spec.commandLine().getOut();
         out.println(snapshot);

@@ -49,13 +49,12 @@ public final class HubClient implements AutoCloseable {
     }
 
     /**
-     * A client with explicit settings, drawing progress bars on the terminal when settings allow.
+     * A client with explicit settings, drawing progress bars on standard error unless settings disable them.
      *
      * @param settings the settings
      */
     public HubClient(HubSettings settings) {
-        this(settings, settings.progress() && System.console() != null
-                ? DownloadProgress.terminal() : DownloadProgress.none());
+        this(settings, settings.progress() ? DownloadProgress.terminal() : DownloadProgress.none());
     }
 
     /**
@@ -133,6 +132,39 @@ public final class HubClient implements AutoCloseable {
         }
         String[] spec = RepoId.splitRevision(pathOrRepo);
         return downloadIndex(spec[0], spec[1], layers);
+    }
+
+    /**
+     * Downloads what a request asks for.
+     *
+     * @param request the repository, revision and what to fetch
+     * @return the snapshot folder
+     * @throws IOException when it cannot be had
+     */
+    public Path download(HubRequest request) throws IOException {
+        String repoId = request.repo().toString();
+        String rev = request.revision();
+        switch (request.kind()) {
+            case MODEL:
+                return downloadModel(repoId, rev);
+            case INDEX:
+                return downloadIndex(repoId, rev, request.layers());
+            case MATCHING:
+                return downloadMatching(repoId, rev, request.include());
+            default:
+                RepoInfo info = repoInfo(repoId, rev);
+                return isIndex(info.files()) ? downloadIndex(repoId, rev, null) : downloadModel(repoId, rev);
+        }
+    }
+
+    /**
+     * Whether a repository's files make an index (ours or the Python original's) rather than a model.
+     *
+     * @param files the repository's files
+     * @return true for an index
+     */
+    public static boolean isIndex(List<String> files) {
+        return FileSelection.isOurIndex(files) || FileSelection.isPythonIndex(files);
     }
 
     /**

@@ -46,6 +46,21 @@ class RepoIdAndSelectionTest {
     }
 
     @Test
+    void requestsNeedARepoAndOneRevision() {
+        HubRequest r = HubRequest.builder().setRepo("org/index@v1").optLayers(1, 31).build();
+        assertEquals("org/index", r.repo().toString());
+        assertEquals("v1", r.revision());
+        assertEquals(HubRequest.Kind.INDEX, r.kind());
+        assertEquals("HubRequest{repo=org/index, revision=v1, kind=INDEX, layers=[1, 31]}", r.toString());
+        assertEquals(HubRequest.Kind.AUTO, HubRequest.builder().setRepo("org/m").build().kind());
+        IllegalStateException none = assertThrows(IllegalStateException.class, () -> HubRequest.builder().build());
+        assertTrue(none.getMessage().contains("setRepo"), none.getMessage());
+        assertThrows(IllegalStateException.class,
+                () -> HubRequest.builder().setRepo("org/m@a").optRevision("b").build());
+        assertThrows(IllegalArgumentException.class, () -> HubRequest.builder().optRevision("../x"));
+    }
+
+    @Test
     void modelWeightChoice() {
         assertEquals(List.of("model.safetensors.index.json"), FileSelection.modelWeights(List.of(
                 "model.safetensors.index.json", "model-00001-of-00002.safetensors", "model.safetensors")));
