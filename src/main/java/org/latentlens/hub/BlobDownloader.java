@@ -84,6 +84,8 @@ final class BlobDownloader {
             ch.truncate(have);
             ch.position(have);
             boolean done = meta.size() == 0;
+            boolean refreshed = false;
+            java.net.URI location = meta.location();
             byte[] buf = new byte[BUFFER];
             while (!done) {
                 long before = have;
@@ -91,8 +93,17 @@ final class BlobDownloader {
                     Map<String, String> headers = have > 0
                             ? Map.of("Range", "bytes=" + have + "-", "Accept-Encoding", "identity")
                             : Map.of("Accept-Encoding", "identity");
-                    try (HubHttp.Response r = http.send("GET", meta.location(), headers, settings.readTimeout(),
+                    try (HubHttp.Response r = http.send("GET", location, headers, settings.readTimeout(),
                             settings.readTimeout(), true)) {
+                        if (isExpiredCdnUrl(r.status, location) && !refreshed) {
+                            // A signed CDN address expires (hours-long downloads of big shards outlive it):
+                            // ask the Hub for a fresh one, once.
+                            refreshed = true;
+                            location = http.head(repo, meta.commit(), filename).location();
+                            settings.log().accept("download address of " + what + " was refused (" + r.status
+                                    + "); got a fresh one from the Hub");
+                            continue;
+                        }
                         if (r.status == 416 && meta.size() < 0 && have > 0) {
                             break; // Unknown size and nothing left to send: complete.
                         }
@@ -148,6 +159,12 @@ final class BlobDownloader {
             ch.force(true);
         }
         verify(repo, filename, meta, temp, have, sha);
+    }
+
+    /** 401/403/404/410 from a host other than the Hub: a signed CDN address that expired. */
+    private boolean isExpiredCdnUrl(int status, java.net.URI location) {
+        return (status == 401 || status == 403 || status == 404 || status == 410)
+                && !HubHttp.sameOrigin(location, settings.endpoint());
     }
 
     private static String commit(FileMetadata meta) {

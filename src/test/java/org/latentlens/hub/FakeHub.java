@@ -50,6 +50,7 @@ final class FakeHub implements AutoCloseable {
     volatile boolean sendErrorCodes = true;
     volatile long bodyDelayMillis;
     volatile long headDelayMillis;
+    final AtomicInteger cdnForbidNext = new AtomicInteger();
 
     // What happened.
     final AtomicInteger heads = new AtomicInteger();
@@ -281,7 +282,11 @@ final class FakeHub implements AutoCloseable {
         if (injected500(ex)) {
             return;
         }
-        Entry e = blobsBySha.get(rest);
+        if (cdnForbidNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+            ex.sendResponseHeaders(403, -1); // an expired signed address
+            return;
+        }
+        Entry e = blobsBySha.get(rest.replaceAll("\\?.*$", ""));
         if (e == null) {
             ex.sendResponseHeaders(404, -1);
             return;

@@ -138,6 +138,22 @@ class HubFaultsTest {
     }
 
     @Test
+    void expiredCdnAddressIsRefreshedOnce() throws Exception {
+        hub.cdnForbidNext.set(1);
+        try (HubClient c = client()) {
+            assertArrayEquals(weights, Files.readAllBytes(c.downloadFile("org/model", null, "model.safetensors")));
+        }
+        assertEquals(2, hub.heads.get(), "one HEAD for the file, one for a fresh address");
+        hub.cdnForbidNext.set(5);
+        try (HubClient c = client()) {
+            Files.delete(cache.resolve("models--org--model/snapshots/" + commit + "/model.safetensors"));
+            Files.delete(blobs().resolve(FakeHub.sha256(weights)));
+            HubException e = assertThrows(HubException.class, () -> c.downloadFile("org/model", null, "model.safetensors"));
+            assertEquals(HubException.Reason.UNAUTHORIZED, e.reason());
+        }
+    }
+
+    @Test
     void serverErrorsAreRetriedThenSucceed() throws Exception {
         hub.fail500.set(2);
         try (HubClient c = client()) {
