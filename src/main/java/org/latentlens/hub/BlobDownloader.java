@@ -83,7 +83,8 @@ final class BlobDownloader {
              DownloadProgress.Bar bar = progress.start(filename, meta.size(), have)) {
             ch.truncate(have);
             ch.position(have);
-            boolean done = meta.size() == 0;
+            // A temp file already complete (a run killed between download and rename) only needs verifying.
+            boolean done = meta.size() >= 0 && have == meta.size();
             boolean refreshed = false;
             java.net.URI location = meta.location();
             byte[] buf = new byte[BUFFER];

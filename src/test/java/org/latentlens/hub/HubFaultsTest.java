@@ -98,6 +98,17 @@ class HubFaultsTest {
     }
 
     @Test
+    void completeTempFileFromAKilledRunIsVerifiedAndMovedWithoutDownloading() throws Exception {
+        Files.createDirectories(blobs());
+        Files.write(temp(), weights);
+        try (HubClient c = client()) {
+            assertArrayEquals(weights, Files.readAllBytes(c.downloadFile("org/model", null, "model.safetensors")));
+        }
+        assertEquals(0, hub.cdnGets.get());
+        assertFalse(Files.exists(temp()));
+    }
+
+    @Test
     void serverIgnoringRangeRestartsFromZero() throws Exception {
         hub.ignoreRange = true;
         Files.createDirectories(blobs());
