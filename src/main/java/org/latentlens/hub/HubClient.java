@@ -153,7 +153,8 @@ public final class HubClient implements AutoCloseable {
                 return downloadMatching(repoId, rev, request.include());
             default:
                 RepoInfo info = repoInfo(repoId, rev);
-                return isIndex(info.files()) ? downloadIndex(repoId, rev, null) : downloadModel(repoId, rev);
+                String r = revisionOrMain(rev);
+                return isIndex(info.files()) ? index(info, r, null) : model(info, r);
         }
     }
 
@@ -192,7 +193,7 @@ public final class HubClient implements AutoCloseable {
                 if (commit.isPresent() && Files.isDirectory(cache.snapshotDir(repo, commit.get()))) {
                     settings.log().accept("the Hub is unreachable (" + e.getMessage() + "); using the cached "
                             + repo + "@" + rev + " (" + commit.get() + ")");
-                    return new RepoInfo(repo, commit.get(), cache.snapshotFiles(repo, commit.get()));
+                    return new RepoInfo(repo, commit.get(), cache.snapshotFiles(repo, commit.get()), true);
                 }
             }
             throw e;
@@ -242,9 +243,9 @@ public final class HubClient implements AutoCloseable {
         Predicate<String> match = FileSelection.globs(globs);
         List<String> files = info.files().stream().filter(match).collect(Collectors.toList());
         if (files.isEmpty()) {
-            throw new HubException(settings.offline() ? HubException.Reason.NOT_CACHED
+            throw new HubException(info.fromCache() ? HubException.Reason.NOT_CACHED
                     : HubException.Reason.FILE_NOT_FOUND, "No file of " + info.repo() + "@" + info.commit()
-                    + " matches " + globs + (settings.offline() ? " in the cache (offline)" : "")
+                    + " matches " + globs + (info.fromCache() ? " in the cache" : "")
                     + "; it has: " + preview(info.files()));
         }
         fetchAll(info.repo(), revisionOrMain(revision), info.commit(), files);
@@ -262,9 +263,11 @@ public final class HubClient implements AutoCloseable {
      * @throws IOException when the repo has no config or no safetensors, or a file cannot be had
      */
     public Path downloadModel(String repoId, String revision) throws IOException {
-        RepoInfo info = repoInfo(repoId, revision);
+        return model(repoInfo(repoId, revision), revisionOrMain(revision));
+    }
+
+    private Path model(RepoInfo info, String rev) throws IOException {
         RepoId repo = info.repo();
-        String rev = revisionOrMain(revision);
         List<String> files = info.files();
         if (!files.contains("config.json")) {
             throw missing(info, "config.json", "a HuggingFace model folder needs config.json");
@@ -283,7 +286,7 @@ public final class HubClient implements AutoCloseable {
             Path index = fetchOne(repo, rev, info.commit(), FileSelection.SAFETENSORS_INDEX);
             List<String> shards = FileSelection.shardsOf(index);
             for (String s : shards) {
-                if (!files.contains(s) && !settings.offline()) {
+                if (!files.contains(s) && !info.fromCache()) {
                     throw new HubException(HubException.Reason.BAD_REPO_CONTENT, FileSelection.SAFETENSORS_INDEX
                             + " of " + repo + "@" + info.commit() + " names shard '" + s
                             + "', which the repository does not have");
@@ -310,9 +313,11 @@ public final class HubClient implements AutoCloseable {
      * @throws IOException when the repo is not an index, a layer is absent, or a file cannot be had
      */
     public Path downloadIndex(String repoId, String revision, int[] layers) throws IOException {
-        RepoInfo info = repoInfo(repoId, revision);
+        return index(repoInfo(repoId, revision), revisionOrMain(revision), layers);
+    }
+
+    private Path index(RepoInfo info, String rev, int[] layers) throws IOException {
         RepoId repo = info.repo();
-        String rev = revisionOrMain(revision);
         List<String> files = info.files();
         if (FileSelection.isOurIndex(files)) {
             fetchOne(repo, rev, info.commit(), FileSelection.OUR_INDEX_MANIFEST);
@@ -321,7 +326,7 @@ public final class HubClient implements AutoCloseable {
             fetchAll(repo, rev, info.commit(), wanted);
             return cache.snapshotDir(repo, info.commit());
         }
-        if (!FileSelection.isPythonIndex(files) && !settings.offline()) {
+        if (!FileSelection.isPythonIndex(files) && !info.fromCache()) {
             throw new HubException(HubException.Reason.BAD_REPO_CONTENT, repo + "@" + info.commit()
                     + " does not look like a LatentLens index: it has neither index.json, metadata.json nor"
                     + " layer_N/embeddings_cache.pt files; it has: " + preview(files));
@@ -337,12 +342,12 @@ public final class HubClient implements AutoCloseable {
         int[] chosen = layers;
         if (chosen == null) {
             if (available.isEmpty()) {
-                throw new HubException(settings.offline() ? HubException.Reason.NOT_CACHED
+                throw new HubException(info.fromCache() ? HubException.Reason.NOT_CACHED
                         : HubException.Reason.BAD_REPO_CONTENT, "Could not determine the layers of " + repo
-                        + (settings.offline() ? " from the cache (offline)" : "") + ": pass them explicitly");
+                        + (info.fromCache() ? " from the cache" : "") + ": pass them explicitly");
             }
             chosen = available.stream().mapToInt(Integer::intValue).toArray();
-        } else if (!settings.offline()) {
+        } else {
             checkLayers(info, layers, FileSelection.pythonIndexLayers(files));
         }
         List<String> wanted = new ArrayList<>();
@@ -372,21 +377,22 @@ public final class HubClient implements AutoCloseable {
                     + " is not in the cache " + cache.root() + (commit.isEmpty() ? " (no refs/" + rev + ")" : "")
                     + ": download it once while online, or unset HF_HUB_OFFLINE");
         }
-        return new RepoInfo(repo, commit.get(), cache.snapshotFiles(repo, commit.get()));
+        return new RepoInfo(repo, commit.get(), cache.snapshotFiles(repo, commit.get()), true);
     }
 
     private HubException missing(RepoInfo info, String file, String why) {
-        if (settings.offline()) {
-            return new HubException(HubException.Reason.NOT_CACHED, "Offline and '" + file + "' of " + info.repo()
-                    + "@" + info.commit() + " is not in the cache " + cache.root()
-                    + ": download it once while online, or unset HF_HUB_OFFLINE");
+        if (info.fromCache()) {
+            return new HubException(HubException.Reason.NOT_CACHED, (settings.offline() ? "Offline (HF_HUB_OFFLINE)"
+                    : "The Hub is unreachable") + " and '" + file + "' of " + info.repo() + "@" + info.commit()
+                    + " is not in the cache " + cache.root() + ": download it once while online"
+                    + (settings.offline() ? ", or unset HF_HUB_OFFLINE" : ""));
         }
         return new HubException(HubException.Reason.BAD_REPO_CONTENT, info.repo() + "@" + info.commit()
                 + " cannot be used as a model: " + why);
     }
 
     private void checkLayers(RepoInfo info, int[] layers, List<Integer> available) throws HubException {
-        if (layers == null || settings.offline()) {
+        if (layers == null || info.fromCache()) {
             return;
         }
         List<Integer> absent = Arrays.stream(layers).filter(l -> !available.contains(l)).boxed()

@@ -241,7 +241,7 @@ final class HubHttp {
                         files.add(f);
                     }
                 }
-                return new RepoInfo(repo, sha, files);
+                return new RepoInfo(repo, sha, files, false);
             }
         });
     }
