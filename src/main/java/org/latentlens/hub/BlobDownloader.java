@@ -47,8 +47,9 @@ final class BlobDownloader {
             throws IOException {
         Path blob = cache.blobPath(repo, meta.etag());
         if (!usable(blob, meta)) {
-            try (CacheLock lock = CacheLock.acquire(cache.lockPath(repo, meta.etag()), repo + "/" + filename,
-                    settings.log())) {
+            CacheLock lock = CacheLock.acquire(cache.lockPath(repo, meta.etag()), repo + "/" + filename,
+                    settings.log());
+            try {
                 // Another thread or process may have finished it while we waited.
                 if (!usable(blob, meta)) {
                     Path temp = cache.tempBlobPath(repo, meta.etag());
@@ -56,6 +57,8 @@ final class BlobDownloader {
                     transfer(repo, filename, meta, temp, progress);
                     HubCache.moveAtomically(temp, blob);
                 }
+            } finally {
+                lock.close();
             }
         }
         return cache.link(repo, commit, filename, meta.etag());

@@ -18,10 +18,11 @@ public final class LockHolder {
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
-        try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = ch.lock()) {
+        try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.lock();
             Files.createFile(Path.of(args[1]));
             Thread.sleep(Long.parseLong(args[2]));
+            lock.release();
         }
     }
 }
