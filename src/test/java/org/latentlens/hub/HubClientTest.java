@@ -114,6 +114,31 @@ class HubClientTest {
     }
 
     @Test
+    void newCommitReusesUnchangedBlobsAndMovesTheRef() throws Exception {
+        try (HubClient c = client()) {
+            c.downloadModel("org/model", null);
+        }
+        int gets = hub.cdnGets.get();
+        Map<String, byte[]> files = new LinkedHashMap<>(Map.of(
+                "config.json", utf8("{\"model_type\":\"llama\",\"v\":2}"),
+                "model.safetensors.index.json", utf8("{\"weight_map\":{\"a\":\"model-00001-of-00002.safetensors\","
+                        + "\"b\":\"model-00002-of-00002.safetensors\"}}"),
+                "model-00001-of-00002.safetensors", shard1,
+                "model-00002-of-00002.safetensors", shard2));
+        String next = hub.commit("org/model", "main", files);
+        try (HubClient c = client()) {
+            Path snap = c.downloadModel("org/model", null);
+            assertEquals(cache.resolve("models--org--model/snapshots/" + next), snap);
+            assertTrue(Files.readString(snap.resolve("config.json")).contains("\"v\":2"));
+            assertArrayEquals(shard1, Files.readAllBytes(snap.resolve("model-00001-of-00002.safetensors")));
+        }
+        assertEquals(gets, hub.cdnGets.get(), "unchanged shards are linked, not downloaded again");
+        assertEquals(next, Files.readString(cache.resolve("models--org--model/refs/main")));
+        assertTrue(Files.exists(cache.resolve("models--org--model/snapshots/" + commit + "/config.json")),
+                "the old snapshot stays, as in huggingface_hub");
+    }
+
+    @Test
     void revisionsBranchTagCommitAndPullRequestRefs() throws Exception {
         byte[] devConfig = utf8("{\"dev\":true}");
         String devCommit = hub.commit("org/model", "dev", Map.of("config.json", devConfig));
