@@ -9,6 +9,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
  * A notebook view may supply its own.
  */
 public interface DownloadProgress {
+    /** Files below this size (1 MiB) get no terminal bar. */
+    long SMALL_FILE = 1L << 20;
+
     /**
      * Starts tracking one file.
      *
@@ -57,13 +60,17 @@ public interface DownloadProgress {
     }
 
     /**
-     * One {@code me.tongfei.progressbar} bar per file on standard error (KiB below 10 MiB, else MiB), with speed and ETA; a resumed
+     * One {@code me.tongfei.progressbar} bar per file on standard error (KiB below 10 MiB, else MiB;
+     * none below 1 MiB), with speed and ETA; a resumed
      * file starts at its resumed size so that the speed counts only new bytes.
      *
      * @return the terminal tracker
      */
     static DownloadProgress terminal() {
         return (name, total, initial) -> {
+            if (total >= 0 && total < SMALL_FILE) {
+                return none().start(name, total, initial); // config and the like: a bar would only flicker
+            }
             String task = name.length() > 40 ? "…" + name.substring(name.length() - 39) : name;
             ProgressBar pb = new ProgressBarBuilder()
                     .setTaskName(task)
