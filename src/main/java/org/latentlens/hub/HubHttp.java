@@ -349,8 +349,9 @@ final class HubHttp {
                 }
                 // A refused connection or an unknown host is retried once, not for half a minute: the user
                 // is most likely offline, and the cache can then stand in at once.
-                boolean unreachable = e instanceof java.net.ConnectException;
-                if (attempt >= settings.maxRetries() || (unreachable && attempt >= 1)) {
+                int max = e instanceof java.net.ConnectException ? Math.min(1, settings.maxRetries())
+                        : settings.maxRetries();
+                if (attempt >= max) {
                     throw new HubException(HubException.Reason.UNAVAILABLE, "Gave up on " + what + " after "
                             + (attempt + 1) + " attempts: " + describe(e) + ". The Hub (" + settings.endpoint()
                             + ") may be down or unreachable; try again later, or set HF_HUB_OFFLINE=1 to use only"
@@ -358,7 +359,7 @@ final class HubHttp {
                 }
                 Duration wait = backoff(attempt);
                 settings.log().accept(what + " failed (" + describe(e) + "); retry " + (attempt + 1) + "/"
-                        + settings.maxRetries() + " in " + wait.toMillis() + " ms");
+                        + max + " in " + wait.toMillis() + " ms");
                 sleep(wait);
             }
         }
@@ -379,8 +380,13 @@ final class HubHttp {
         }
     }
 
+    /** Class and message, or the cause's when the JDK gives none (a ConnectException wrapping the reason). */
     static String describe(Throwable e) {
         String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        String name = e.getClass().getSimpleName();
+        if (m == null || m.isBlank()) {
+            return e.getCause() != null && e.getCause() != e ? name + " (" + describe(e.getCause()) + ")" : name;
+        }
+        return name + ": " + m;
     }
 }
