@@ -50,6 +50,8 @@ final class FakeHub implements AutoCloseable {
     volatile boolean sendErrorCodes = true;
     volatile long bodyDelayMillis;
     volatile long headDelayMillis;
+    /** When set, bodies wait (up to 10 s) until the test opens it. */
+    volatile java.util.concurrent.CountDownLatch bodyGate;
     final AtomicInteger cdnForbidNext = new AtomicInteger();
 
     // What happened.
@@ -319,6 +321,14 @@ final class FakeHub implements AutoCloseable {
         int half = body.length / 2;
         if (bodyDelayMillis > 0) {
             sleep(bodyDelayMillis);
+        }
+        java.util.concurrent.CountDownLatch gate = bodyGate;
+        if (gate != null) {
+            try {
+                gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         os.write(body, 0, half);
         os.flush();

@@ -75,6 +75,14 @@ class HubFaultsTest {
         }
     }
 
+    private void awaitLog(String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (log.stream().noneMatch(l -> l.contains(text))) {
+            assertTrue(System.nanoTime() < deadline, "no log line containing '" + text + "': " + log);
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void droppedConnectionResumesWithRange() throws Exception {
         hub.dropNextBodies.set(2);
@@ -236,7 +244,8 @@ class HubFaultsTest {
 
     @Test
     void twoConcurrentDownloadersOfOneFileShareOneTransfer() throws Exception {
-        hub.bodyDelayMillis = 300;
+        CountDownLatch gate = new CountDownLatch(1);
+        hub.bodyGate = gate; // the first transfer stalls until the second downloader is seen waiting
         ExecutorService ex = Executors.newFixedThreadPool(2);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Path>> results = new ArrayList<>();
@@ -249,6 +258,8 @@ class HubFaultsTest {
                 results.add(ex.submit(job));
             }
             start.countDown();
+            awaitLog("waiting for another download");
+            gate.countDown();
             Path p1 = results.get(0).get(20, TimeUnit.SECONDS);
             Path p2 = results.get(1).get(20, TimeUnit.SECONDS);
             assertEquals(p1, p2);
@@ -266,8 +277,9 @@ class HubFaultsTest {
         Files.createDirectories(lock.getParent());
         Path ready = cache.resolve("ready");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path release = cache.resolve("release");
         Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                LockHolder.class.getName(), lock.toString(), ready.toString(), "800")
+                LockHolder.class.getName(), lock.toString(), ready.toString(), release.toString())
                 .redirectErrorStream(true).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
@@ -275,11 +287,18 @@ class HubFaultsTest {
                 Thread.sleep(20);
             }
             assertTrue(Files.exists(ready), "lock holder did not start");
+            ExecutorService ex = Executors.newSingleThreadExecutor();
             try (HubClient c = client()) {
-                assertArrayEquals(weights, Files.readAllBytes(c.downloadFile("org/model", null, "model.safetensors")));
+                Future<Path> download = ex.submit(() -> c.downloadFile("org/model", null, "model.safetensors"));
+                awaitLog("another process");
+                assertFalse(download.isDone(), "must wait while the other process holds the lock");
+                Files.createFile(release);
+                assertArrayEquals(weights, Files.readAllBytes(download.get(20, TimeUnit.SECONDS)));
+            } finally {
+                ex.shutdownNow();
             }
-            assertTrue(log.stream().anyMatch(l -> l.contains("another process")), log.toString());
             assertTrue(holder.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(1, hub.cdnGets.get());
         } finally {
             holder.destroy();
         }

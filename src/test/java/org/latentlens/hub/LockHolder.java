@@ -14,14 +14,17 @@ public final class LockHolder {
     /**
      * Holds the lock.
      *
-     * @param args lock file, marker file to create once locked, milliseconds to hold
+     * @param args lock file, marker file to create once locked, file whose appearance releases the lock
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
         try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             FileLock lock = ch.lock();
             Files.createFile(Path.of(args[1]));
-            Thread.sleep(Long.parseLong(args[2]));
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!Files.exists(Path.of(args[2])) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             lock.release();
         }
     }
