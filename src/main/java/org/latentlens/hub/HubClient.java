@@ -115,7 +115,20 @@ public final class HubClient implements AutoCloseable {
             return Path.of(pathOrRepo);
         }
         String[] spec = RepoId.splitRevision(pathOrRepo);
-        return downloadModel(spec[0], spec[1]);
+        try {
+            return downloadModel(spec[0], spec[1]);
+        } catch (HubException e) {
+            throw alsoNotLocal(e, pathOrRepo);
+        }
+    }
+
+    /** A repo id that the Hub does not know may have been meant as a local folder: say that neither exists. */
+    private static HubException alsoNotLocal(HubException e, String pathOrRepo) {
+        if (e.reason() != HubException.Reason.REPO_NOT_FOUND && e.reason() != HubException.Reason.NOT_CACHED) {
+            return e;
+        }
+        return new HubException(e.reason(), e.getMessage() + " (and there is no local folder '" + pathOrRepo
+                + "')", e);
     }
 
     /**
@@ -131,7 +144,11 @@ public final class HubClient implements AutoCloseable {
             return Path.of(pathOrRepo);
         }
         String[] spec = RepoId.splitRevision(pathOrRepo);
-        return downloadIndex(spec[0], spec[1], layers);
+        try {
+            return downloadIndex(spec[0], spec[1], layers);
+        } catch (HubException e) {
+            throw alsoNotLocal(e, pathOrRepo);
+        }
     }
 
     /**

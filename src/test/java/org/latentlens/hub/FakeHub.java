@@ -50,7 +50,7 @@ final class FakeHub implements AutoCloseable {
     volatile boolean sendErrorCodes = true;
     volatile long bodyDelayMillis;
     volatile long headDelayMillis;
-    /** When set, bodies wait (up to 10 s) until the test opens it. */
+    /** When set, CDN (LFS) bodies wait (up to 10 s) until the test opens it. */
     volatile java.util.concurrent.CountDownLatch bodyGate;
     final AtomicInteger cdnForbidNext = new AtomicInteger();
 
@@ -59,6 +59,7 @@ final class FakeHub implements AutoCloseable {
     final AtomicInteger apiCalls = new AtomicInteger();
     final AtomicInteger cdnGets = new AtomicInteger();
     final AtomicInteger rangeGets = new AtomicInteger();
+    final AtomicInteger activeBodies = new AtomicInteger();
     final List<String> cdnAuthorizations = new CopyOnWriteArrayList<>();
     final List<String> hubAuthorizations = new CopyOnWriteArrayList<>();
 
@@ -272,7 +273,7 @@ final class FakeHub implements AutoCloseable {
             ex.sendResponseHeaders(200, -1);
             return;
         }
-        sendBody(ex, e.data(), ex.getRequestHeaders().getFirst("Range"));
+        sendBody(ex, e.data(), ex.getRequestHeaders().getFirst("Range"), false);
     }
 
     private void cdn(HttpExchange ex, String rest) throws IOException {
@@ -293,10 +294,10 @@ final class FakeHub implements AutoCloseable {
             ex.sendResponseHeaders(404, -1);
             return;
         }
-        sendBody(ex, e.data(), ex.getRequestHeaders().getFirst("Range"));
+        sendBody(ex, e.data(), ex.getRequestHeaders().getFirst("Range"), true);
     }
 
-    private void sendBody(HttpExchange ex, byte[] data, String range) throws IOException {
+    private void sendBody(HttpExchange ex, byte[] data, String range, boolean gated) throws IOException {
         int start = 0;
         if (range != null && !ignoreRange && range.startsWith("bytes=") && range.endsWith("-")) {
             rangeGets.incrementAndGet();
@@ -322,12 +323,15 @@ final class FakeHub implements AutoCloseable {
         if (bodyDelayMillis > 0) {
             sleep(bodyDelayMillis);
         }
-        java.util.concurrent.CountDownLatch gate = bodyGate;
+        java.util.concurrent.CountDownLatch gate = gated ? bodyGate : null;
         if (gate != null) {
+            activeBodies.incrementAndGet();
             try {
                 gate.await(10, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                activeBodies.decrementAndGet();
             }
         }
         os.write(body, 0, half);

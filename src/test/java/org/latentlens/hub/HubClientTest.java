@@ -101,6 +101,35 @@ class HubClientTest {
     }
 
     @Test
+    void shardsDownloadInParallel() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        hub.bodyGate = gate; // every LFS body waits until both shards are in flight at once
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (HubClient c = client()) {
+            java.util.concurrent.Future<Path> f = ex.submit(() -> c.downloadModel("org/model", null));
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (hub.activeBodies.get() < 2) {
+                assertTrue(System.nanoTime() < deadline, "shards were not fetched concurrently");
+                Thread.sleep(5);
+            }
+            gate.countDown();
+            Path snap = f.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertArrayEquals(shard2, Files.readAllBytes(snap.resolve("model-00002-of-00002.safetensors")));
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+
+    @Test
+    void localPathThatDoesNotExistIsNamedInTheError() throws Exception {
+        try (HubClient c = client()) {
+            HubException e = assertThrows(HubException.class, () -> c.modelFolder("models/missing"));
+            assertEquals(HubException.Reason.REPO_NOT_FOUND, e.reason());
+            assertTrue(e.getMessage().contains("no local folder 'models/missing'"), e.getMessage());
+        }
+    }
+
+    @Test
     void secondDownloadUsesTheCacheWithoutFetchingAgain() throws Exception {
         try (HubClient c = client()) {
             c.downloadModel("org/model", null);
