@@ -205,8 +205,8 @@ public final class FileSelection {
     }
 
     /**
-     * The files of our index format to fetch: every shared file (not READMEs or git attributes) and the files of
-     * the requested layers.
+     * The files of our index format to fetch when its manifest does not list them: every shared file (not
+     * READMEs, git attributes or an unfinished {@code .build/}) and the files of the requested layers.
      *
      * @param files the repository's files
      * @param layers the wanted layers, or null for all
@@ -221,13 +221,76 @@ public final class FileSelection {
         }
         List<String> out = new ArrayList<>();
         for (String f : files) {
-            if (f.equals(".gitattributes") || f.toLowerCase(Locale.ROOT).endsWith(".md")) {
+            if (f.equals(".gitattributes") || f.toLowerCase(Locale.ROOT).endsWith(".md") || f.startsWith(".build/")) {
                 continue;
             }
             int l = layerOf(f);
             if (l < 0 || layers == null || wanted.contains(l)) {
                 out.add(f);
             }
+        }
+        return out;
+    }
+
+    /**
+     * The files our index format needs for some layers, read from its {@code index.json} manifest (see
+     * {@code docs/index-format.md}): the manifest itself, the live data folder's {@code sentences} and
+     * {@code tokenStrings} files, and each requested layer's {@code vectors} and {@code rowTable}. Older data
+     * generations and files of other layers are left out.
+     *
+     * @param manifest the downloaded {@code index.json}
+     * @param layers the wanted layers, or null for all
+     * @return the files to fetch, or null when the manifest does not have that shape (then
+     *     {@link #ourIndexFiles(List, int[])} decides from the file list)
+     * @throws IOException when the manifest is not JSON, or a requested layer is not in it
+     */
+    public static List<String> ourIndexFilesFromManifest(Path manifest, int[] layers) throws IOException {
+        JsonNode m;
+        try {
+            m = JSON.readTree(Files.readAllBytes(manifest));
+        } catch (IOException e) {
+            throw new HubException(HubException.Reason.BAD_REPO_CONTENT, OUR_INDEX_MANIFEST + " is not valid JSON: "
+                    + e.getMessage(), e);
+        }
+        String dataDir = m.path("dataDir").asText(null);
+        JsonNode layerList = m.path("layers");
+        if (dataDir == null || !layerList.isArray() || layerList.size() == 0 || !layerList.get(0).isObject()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        out.add(OUR_INDEX_MANIFEST);
+        for (String shared : new String[] {"sentences", "tokenStrings"}) {
+            String f = m.path(shared).path("file").asText(null);
+            if (f != null) {
+                out.add(HubCache.validateFilename(dataDir + "/" + f));
+            }
+        }
+        List<Integer> available = new ArrayList<>();
+        Set<Integer> wanted = new TreeSet<>();
+        if (layers != null) {
+            for (int l : layers) {
+                wanted.add(l);
+            }
+        }
+        for (JsonNode ln : layerList) {
+            int layer = ln.path("layer").asInt(Integer.MIN_VALUE);
+            available.add(layer);
+            if (layers == null || wanted.contains(layer)) {
+                for (String key : new String[] {"vectors", "rowTable"}) {
+                    String f = ln.path(key).asText(null);
+                    if (f != null) {
+                        String path = HubCache.validateFilename(dataDir + "/" + f);
+                        if (!out.contains(path)) {
+                            out.add(path);
+                        }
+                    }
+                }
+            }
+        }
+        wanted.removeAll(available);
+        if (!wanted.isEmpty()) {
+            throw new HubException(HubException.Reason.FILE_NOT_FOUND, "Layer" + (wanted.size() > 1 ? "s " : " ")
+                    + wanted + " not in this index; available layers: " + available);
         }
         return out;
     }

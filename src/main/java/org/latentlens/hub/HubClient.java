@@ -337,9 +337,25 @@ public final class HubClient implements AutoCloseable {
         RepoId repo = info.repo();
         List<String> files = info.files();
         if (FileSelection.isOurIndex(files)) {
-            fetchOne(repo, rev, info.commit(), FileSelection.OUR_INDEX_MANIFEST);
-            checkLayers(info, layers, FileSelection.ourIndexLayers(files));
-            List<String> wanted = FileSelection.ourIndexFiles(files, layers);
+            Path manifest = fetchOne(repo, rev, info.commit(), FileSelection.OUR_INDEX_MANIFEST);
+            List<String> wanted;
+            try {
+                wanted = FileSelection.ourIndexFilesFromManifest(manifest, layers);
+            } catch (HubException e) {
+                throw new HubException(e.reason(), repo + "@" + info.commit() + ": " + e.getMessage(), e);
+            }
+            if (wanted != null) {
+                for (String f : wanted) {
+                    if (!files.contains(f) && !info.fromCache()) {
+                        throw new HubException(HubException.Reason.BAD_REPO_CONTENT, FileSelection.OUR_INDEX_MANIFEST
+                                + " of " + repo + "@" + info.commit() + " names '" + f
+                                + "', which the repository does not have");
+                    }
+                }
+            } else {
+                checkLayers(info, layers, FileSelection.ourIndexLayers(files));
+                wanted = FileSelection.ourIndexFiles(files, layers);
+            }
             fetchAll(repo, rev, info.commit(), wanted);
             return cache.snapshotDir(repo, info.commit());
         }

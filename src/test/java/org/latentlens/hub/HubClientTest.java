@@ -331,6 +331,35 @@ class HubClientTest {
     }
 
     @Test
+    void ourIndexManifestNamesExactlyTheFilesOfTheRequestedLayers() throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("index.json", utf8("{\"format\":\"latentlens-index\",\"formatVersion\":1,\"dataDir\":\"data-2\","
+                + "\"sentences\":{\"file\":\"sentences.str\",\"count\":3},"
+                + "\"tokenStrings\":{\"file\":\"tokens.str\",\"count\":2},"
+                + "\"layers\":[{\"layer\":1,\"rows\":5,\"vectors\":\"layer_1.vec\",\"rowTable\":\"rows-0.rows\"},"
+                + "{\"layer\":8,\"rows\":5,\"vectors\":\"layer_8.vec\",\"rowTable\":\"rows-0.rows\"}]}"));
+        files.put("data-1/layer_8.vec", bytes(100, 1)); // an older generation: never fetched
+        files.put("data-2/sentences.str", bytes(60, 2));
+        files.put("data-2/tokens.str", bytes(40, 3));
+        files.put("data-2/rows-0.rows", bytes(80, 4));
+        files.put("data-2/layer_1.vec", bytes(300, 5));
+        files.put("data-2/layer_8.vec", bytes(300, 6));
+        hub.commit("org/ours2", "main", files);
+        try (HubClient c = client()) {
+            Path snap = c.downloadIndex("org/ours2", null, new int[] {8});
+            for (String f : List.of("index.json", "data-2/sentences.str", "data-2/tokens.str", "data-2/rows-0.rows",
+                    "data-2/layer_8.vec")) {
+                assertArrayEquals(files.get(f), Files.readAllBytes(snap.resolve(f)), f);
+            }
+            assertFalse(Files.exists(snap.resolve("data-2/layer_1.vec")));
+            assertFalse(Files.exists(snap.resolve("data-1")));
+            HubException e = assertThrows(HubException.class, () -> c.downloadIndex("org/ours2", null, new int[] {3}));
+            assertEquals(HubException.Reason.FILE_NOT_FOUND, e.reason());
+            assertTrue(e.getMessage().contains("[3]") && e.getMessage().contains("[1, 8]"), e.getMessage());
+        }
+    }
+
+    @Test
     void aModelRepoIsNotAnIndex() throws Exception {
         try (HubClient c = client()) {
             HubException e = assertThrows(HubException.class, () -> c.downloadIndex("org/model", null, null));
