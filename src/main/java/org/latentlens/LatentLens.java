@@ -1,10 +1,92 @@
 package org.latentlens;
 
+import java.nio.file.Path;
+import org.latentlens.model.HiddenStates;
+import org.latentlens.model.LoadOptions;
+import org.latentlens.model.Model;
+import org.latentlens.model.ModelLoader;
+import org.latentlens.model.TokenBatch;
+
 /**
  * The facade a notebook user types first: load a model, get hidden states, build and search an index.
  */
 public final class LatentLens {
     private LatentLens() {
+    }
+
+    /**
+     * Loads a HuggingFace model folder with default options.
+     *
+     * @param folder a folder with config.json, safetensors weights and (optionally) tokenizer files
+     * @return the model; close it when done
+     */
+    public static Model loadModel(Path folder) {
+        return loadModel(folder, LoadOptions.defaults());
+    }
+
+    /**
+     * Loads a HuggingFace model folder.
+     *
+     * @param folder a folder with config.json, safetensors weights and (optionally) tokenizer files
+     * @param options load options
+     * @return the model; close it when done
+     */
+    public static Model loadModel(Path folder, LoadOptions options) {
+        configureOffline();
+        return ModelLoader.load(folder, options);
+    }
+
+    /** Names under which the embedded default model (all-MiniLM-L6-v2 from Maven Central) can be loaded. */
+    public static final java.util.Set<String> EMBEDDED_NAMES = java.util.Set.of("embedded", "all-MiniLM-L6-v2",
+            "sentence-transformers/all-MiniLM-L6-v2");
+
+    /**
+     * Loads a model by name: {@code "embedded"} (or {@code all-MiniLM-L6-v2}) for the bundled default model,
+     * or a local folder path.
+     *
+     * @param nameOrPath a name or a local folder
+     * @return the model; close it when done
+     */
+    public static Model loadModel(String nameOrPath) {
+        return loadModel(nameOrPath, LoadOptions.defaults());
+    }
+
+    /**
+     * Loads a model by name with options; see {@link #loadModel(String)}.
+     *
+     * @param nameOrPath a name or a local folder
+     * @param options load options
+     * @return the model; close it when done
+     */
+    public static Model loadModel(String nameOrPath, LoadOptions options) {
+        configureOffline();
+        if (EMBEDDED_NAMES.contains(nameOrPath)) {
+            return ModelLoader.loadEmbeddedMiniLm(options);
+        }
+        return ModelLoader.load(Path.of(nameOrPath), options);
+    }
+
+    /**
+     * Every hidden state of a batch of token ids (all rows real tokens; see {@link TokenBatch} for masks).
+     *
+     * @param model a loaded model
+     * @param inputIds token ids [B][L]
+     * @return the hidden states, indexed 0 (embeddings) to n (after the final norm)
+     */
+    public static HiddenStates getHiddenStates(Model model, long[][] inputIds) {
+        return model.hiddenStates(new TokenBatch(inputIds, null, null));
+    }
+
+    /**
+     * Every hidden state of a batch of token ids with an attention mask.
+     *
+     * @param model a loaded model
+     * @param inputIds token ids [B][L]
+     * @param attentionMask 1 for real tokens, 0 for padding, [B][L]
+     * @return the hidden states
+     */
+    public static HiddenStates getHiddenStates(Model model, long[][] inputIds, long[][] attentionMask) {
+        return model.hiddenStates(new TokenBatch(inputIds, attentionMask, null));
     }
 
     /**

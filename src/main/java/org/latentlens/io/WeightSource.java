@@ -59,6 +59,23 @@ public interface WeightSource extends AutoCloseable {
         return loadFloat32(name);
     }
 
+    /**
+     * Reads a range of rows (outermost dimension) of a tensor as float32: the way to read tensors whose
+     * float32 form exceeds what one buffer can hold (2 GiB), such as a large vocabulary's embedding.
+     *
+     * @param name a tensor name
+     * @param firstRow the first row
+     * @param rows the number of rows
+     * @return a little-endian direct buffer of {@code rows * rowElements} floats, position 0
+     */
+    default ByteBuffer loadFloat32Rows(String name, long firstRow, long rows) {
+        TensorInfo info = info(name);
+        long rowElems = info.shape().length == 0 ? 1 : info.numElements() / Math.max(1, info.shape()[0]);
+        ByteBuffer all = loadFloat32(name);
+        return all.duplicate().position((int) (firstRow * rowElems * 4)).limit((int) ((firstRow + rows) * rowElems * 4))
+                .slice().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
     /** Releases mapped files. Buffers handed out before must not be used afterwards. */
     @Override
     void close();

@@ -13,10 +13,31 @@ import java.util.Arrays;
 public final class ForwardOptions {
     private final int[] states;
     private final boolean logits;
+    private final EmbeddingOverride embeddingOverride;
+
+    /**
+     * Replaces the embedding output (hidden state 0) of chosen tokens, the way VLMs scatter image
+     * features into placeholder positions of {@code inputs_embeds}.
+     */
+    @FunctionalInterface
+    public interface EmbeddingOverride {
+        /**
+         * @param row batch row
+         * @param column token column
+         * @return the D-dimensional vector to use instead of the (scaled) token embedding, or null to keep it
+         */
+        float[] vectorFor(int row, int column);
+    }
 
     private ForwardOptions(Builder b) {
         this.states = b.states;
         this.logits = b.logits;
+        this.embeddingOverride = b.embeddingOverride;
+    }
+
+    /** @return the embedding override, or null */
+    public EmbeddingOverride embeddingOverride() {
+        return embeddingOverride;
     }
 
     /** @return options for every hidden state and no logits */
@@ -64,6 +85,7 @@ public final class ForwardOptions {
     public static final class Builder {
         private int[] states;
         private boolean logits;
+        private EmbeddingOverride embeddingOverride;
 
         private Builder() {
         }
@@ -83,6 +105,15 @@ public final class ForwardOptions {
          */
         public Builder optLogits(boolean logits) {
             this.logits = logits;
+            return this;
+        }
+
+        /**
+         * @param override replaces the embedding output of chosen tokens (image features in a VLM)
+         * @return this builder
+         */
+        public Builder optEmbeddingOverride(EmbeddingOverride override) {
+            this.embeddingOverride = override;
             return this;
         }
 

