@@ -42,16 +42,43 @@ final class HubHttp {
             synchronized (this) {
                 c = client;
                 if (c == null) {
-                    c = HttpClient.newBuilder()
+                    HttpClient.Builder b = HttpClient.newBuilder()
                             .connectTimeout(settings.connectTimeout())
                             .followRedirects(HttpClient.Redirect.NEVER)
-                            .version(HttpClient.Version.HTTP_1_1)
-                            .build();
+                            .version(HttpClient.Version.HTTP_1_1);
+                    if (settings.hasProxy()) {
+                        b.proxy(new EnvProxySelector(settings));
+                    }
+                    c = b.build();
                     client = c;
                 }
             }
         }
         return c;
+    }
+
+    /** Routes requests through the proxy that HTTP(S)_PROXY / NO_PROXY name for their address. */
+    private static final class EnvProxySelector extends java.net.ProxySelector {
+        private final HubSettings settings;
+
+        EnvProxySelector(HubSettings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public List<java.net.Proxy> select(URI uri) {
+            URI p = settings.proxyFor(uri);
+            if (p == null) {
+                return List.of(java.net.Proxy.NO_PROXY);
+            }
+            return List.of(new java.net.Proxy(java.net.Proxy.Type.HTTP,
+                    java.net.InetSocketAddress.createUnresolved(p.getHost(), HubSettings.proxyPort(p))));
+        }
+
+        @Override
+        public void connectFailed(URI uri, java.net.SocketAddress sa, IOException ioe) {
+            // The request itself reports the failure.
+        }
     }
 
     /** An open response whose body must be closed. */

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +32,8 @@ import java.util.function.Consumer;
  * {@code HF_HUB_CACHE} (default {@code $HF_HOME/hub}; legacy {@code HUGGINGFACE_HUB_CACHE});
  * {@code HF_HUB_OFFLINE} or {@code TRANSFORMERS_OFFLINE} ({@code 1/ON/YES/TRUE});
  * {@code HF_HUB_ETAG_TIMEOUT}, {@code HF_HUB_DOWNLOAD_TIMEOUT} (seconds, default 10);
- * {@code HF_HUB_DISABLE_PROGRESS_BARS}.
+ * {@code HF_HUB_DISABLE_PROGRESS_BARS}; {@code HTTP_PROXY}, {@code HTTPS_PROXY}, {@code NO_PROXY} (either case;
+ * proxies needing a password are not supported).
  */
 public final class HubSettings {
     /** The public Hub. */
@@ -49,6 +52,9 @@ public final class HubSettings {
     private final int maxWorkers;
     private final boolean progress;
     private final Consumer<String> log;
+    private final URI httpProxy;
+    private final URI httpsProxy;
+    private final List<String> noProxy;
 
     private HubSettings(Builder b) {
         this.endpoint = b.endpoint;
@@ -64,6 +70,9 @@ public final class HubSettings {
         this.maxWorkers = b.maxWorkers;
         this.progress = b.progress;
         this.log = b.log;
+        this.httpProxy = b.httpProxy;
+        this.httpsProxy = b.httpsProxy;
+        this.noProxy = List.copyOf(b.noProxy);
     }
 
     /**
@@ -127,6 +136,20 @@ public final class HubSettings {
         if (dl != null) {
             b.optReadTimeout(dl);
         }
+        String httpProxy = firstNonBlank(env, "HTTP_PROXY", "http_proxy");
+        String httpsProxy = firstNonBlank(env, "HTTPS_PROXY", "https_proxy");
+        String noProxy = firstNonBlank(env, "NO_PROXY", "no_proxy");
+        if (httpProxy != null || httpsProxy != null) {
+            List<String> hosts = new ArrayList<>();
+            if (noProxy != null) {
+                for (String h : noProxy.split(",")) {
+                    if (!h.isBlank()) {
+                        hosts.add(h.strip());
+                    }
+                }
+            }
+            b.optProxy(httpProxy, httpsProxy, hosts);
+        }
         if (isTrue(env.get("HF_HUB_DISABLE_PROGRESS_BARS"))) {
             b.progress = false;
         }
@@ -162,7 +185,78 @@ public final class HubSettings {
         b.maxWorkers = maxWorkers;
         b.progress = progress;
         b.log = log;
+        b.httpProxy = httpProxy;
+        b.httpsProxy = httpsProxy;
+        b.noProxy = noProxy;
         return b;
+    }
+
+    private static String firstNonBlank(Map<String, String> env, String... names) {
+        for (String n : names) {
+            String v = nonBlank(env.get(n));
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    static URI parseProxy(String url, String name) {
+        String u = nonBlank(url);
+        if (u == null) {
+            return null;
+        }
+        if (!u.contains("://")) {
+            u = "http://" + u;
+        }
+        URI uri;
+        try {
+            uri = URI.create(u);
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getHost() == null) {
+            throw new IllegalArgumentException(name + " must be a proxy address like http://proxy:3128");
+        }
+        if (uri.getUserInfo() != null) {
+            throw new IllegalArgumentException(name + " holds a user name and password, which is not supported;"
+                    + " use a proxy without authentication, or the JDK's http.proxyUser settings");
+        }
+        return uri;
+    }
+
+    private static String hostPort(URI proxy) {
+        return proxy.getHost() + ":" + proxyPort(proxy);
+    }
+
+    static int proxyPort(URI proxy) {
+        return proxy.getPort() >= 0 ? proxy.getPort() : "https".equals(proxy.getScheme()) ? 443 : 80;
+    }
+
+    /**
+     * The proxy for an address, honouring the no-proxy list, or null for a direct connection.
+     *
+     * @param target the address to reach
+     * @return the proxy, or null
+     */
+    URI proxyFor(URI target) {
+        URI proxy = "https".equalsIgnoreCase(target.getScheme()) ? httpsProxy : httpProxy;
+        if (proxy == null || target.getHost() == null) {
+            return null;
+        }
+        String host = target.getHost().toLowerCase(Locale.ROOT);
+        for (String n : noProxy) {
+            String h = n.toLowerCase(Locale.ROOT);
+            if (h.equals("*") || host.equals(h) || host.endsWith(h.startsWith(".") ? h : "." + h)) {
+                return null;
+            }
+        }
+        return proxy;
+    }
+
+    /** @return whether any proxy is configured */
+    public boolean hasProxy() {
+        return httpProxy != null || httpsProxy != null;
     }
 
     private static String readTokenFile(Path file) {
@@ -297,7 +391,10 @@ public final class HubSettings {
                 + ", maxRetries=" + maxRetries
                 + ", retryBackoff=" + retryBackoff
                 + ", maxWorkers=" + maxWorkers
-                + ", progress=" + progress + "}";
+                + ", progress=" + progress
+                + (httpsProxy == null ? "" : ", httpsProxy=" + hostPort(httpsProxy))
+                + (httpProxy == null ? "" : ", httpProxy=" + hostPort(httpProxy))
+                + (noProxy.isEmpty() ? "" : ", noProxy=" + noProxy) + "}";
     }
 
     /** Builds {@link HubSettings}; every field has a default, so all setters are {@code opt}. */
@@ -315,6 +412,9 @@ public final class HubSettings {
         private int maxWorkers = 8;
         private boolean progress = true;
         private Consumer<String> log = msg -> System.err.println("latentlens hub: " + msg);
+        private URI httpProxy;
+        private URI httpsProxy;
+        private List<String> noProxy = List.of();
 
         private Builder() {
         }
@@ -472,6 +572,22 @@ public final class HubSettings {
          */
         public Builder optLog(Consumer<String> log) {
             this.log = Objects.requireNonNull(log, "log");
+            return this;
+        }
+
+        /**
+         * Sets the proxies (as the {@code HTTP_PROXY}, {@code HTTPS_PROXY} and {@code NO_PROXY} variables do).
+         * Proxies that need a password are not supported.
+         *
+         * @param httpProxy proxy for http addresses, e.g. {@code http://proxy:3128}, or null
+         * @param httpsProxy proxy for https addresses, or null
+         * @param noProxy host names (or suffixes such as {@code .internal}) reached directly
+         * @return this builder
+         */
+        public Builder optProxy(String httpProxy, String httpsProxy, List<String> noProxy) {
+            this.httpProxy = parseProxy(httpProxy, "HTTP_PROXY");
+            this.httpsProxy = parseProxy(httpsProxy, "HTTPS_PROXY");
+            this.noProxy = noProxy == null ? List.of() : List.copyOf(noProxy);
             return this;
         }
 

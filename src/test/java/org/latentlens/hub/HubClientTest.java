@@ -360,6 +360,27 @@ class HubClientTest {
     }
 
     @Test
+    void proxyFromTheEnvironmentCarriesHubRequests() throws Exception {
+        String port = hub.endpoint().substring(hub.endpoint().lastIndexOf(':') + 1);
+        HubSettings s = HubSettings.fromEnvironment(Map.of(
+                        "HF_ENDPOINT", "http://hub.invalid", // only reachable through the proxy
+                        "HTTP_PROXY", "127.0.0.1:" + port,
+                        "no_proxy", "localhost,.example.org",
+                        "HF_HUB_CACHE", cache.toString()))
+                .optProgress(false).optLog(log::add).optRetryBackoff(java.time.Duration.ofMillis(5)).build();
+        assertTrue(s.toString().contains("httpProxy=127.0.0.1:" + port), s.toString());
+        assertEquals(null, s.proxyFor(java.net.URI.create("http://cdn.example.org/x")));
+        assertEquals(null, s.proxyFor(java.net.URI.create("https://hub.invalid/x")), "no HTTPS_PROXY set");
+        try (HubClient c = new HubClient(s, DownloadProgress.none())) {
+            Path snap = c.downloadModel("org/model", null);
+            assertArrayEquals(shard1, Files.readAllBytes(snap.resolve("model-00001-of-00002.safetensors")));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HubSettings.builder().optProxy(null, "http://user:pw@proxy:3128", List.of()));
+        assertFalse(e.getMessage().contains("pw"), e.getMessage());
+    }
+
+    @Test
     void aModelRepoIsNotAnIndex() throws Exception {
         try (HubClient c = client()) {
             HubException e = assertThrows(HubException.class, () -> c.downloadIndex("org/model", null, null));
