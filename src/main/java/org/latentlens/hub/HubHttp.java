@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The few HTTP calls the Hub client makes, with the Hub's error codes turned into {@link HubException}s and
@@ -166,9 +165,9 @@ final class HubHttp {
                 r = client().send(rb.build(), HttpResponse.BodyHandlers.ofPublisher());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted: " + method + " " + current);
+                throw new InterruptedIOException("interrupted: " + method + " " + withoutQuery(current));
             }
-            TimedBodyStream body = new TimedBodyStream(readTimeout, method + " " + current);
+            TimedBodyStream body = new TimedBodyStream(readTimeout, method + " " + withoutQuery(current));
             r.body().subscribe(body);
             int status = r.statusCode();
             if (status >= 300 && status < 400 && status != 304) {
@@ -193,8 +192,14 @@ final class HubHttp {
     }
 
     static boolean sameOrigin(URI a, URI b) {
-        return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost())
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
                 && port(a) == port(b);
+    }
+
+    /** An address fit for messages: a signed CDN address's query holds temporary credentials. */
+    static String withoutQuery(URI u) {
+        return u.getScheme() + "://" + u.getRawAuthority() + (u.getRawPath() == null ? "" : u.getRawPath());
     }
 
     private static int port(URI u) {
