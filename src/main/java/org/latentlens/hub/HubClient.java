@@ -298,6 +298,11 @@ public final class HubClient implements AutoCloseable {
                     + " are not fetched by default; convert them to safetensors, or fetch them explicitly with"
                     + " `latentlens download " + repo + " --include '*.bin'`");
         }
+        if (info.fromCache() && !weights.contains(FileSelection.SAFETENSORS_INDEX)
+                && weights.stream().anyMatch(w -> w.matches(".*-\\d+-of-\\d+\\.safetensors"))) {
+            // Shards without their index: an interrupted download; never hand out part of a model.
+            throw missing(info, FileSelection.SAFETENSORS_INDEX, "shards without their index");
+        }
         List<String> wanted = new ArrayList<>(FileSelection.modelSideFiles(files));
         if (weights.equals(List.of(FileSelection.SAFETENSORS_INDEX))) {
             Path index = fetchOne(repo, rev, info.commit(), FileSelection.SAFETENSORS_INDEX);

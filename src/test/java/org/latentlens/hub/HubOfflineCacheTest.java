@@ -134,6 +134,12 @@ class HubOfflineCacheTest {
             assertEquals(HubException.Reason.NOT_CACHED, shard.reason());
             assertTrue(shard.getMessage().contains("model-00002-of-00002.safetensors"), shard.getMessage());
 
+            Files.delete(hubCache.resolve("models--org--sharded/snapshots/" + SHARDED_COMMIT
+                    + "/model.safetensors.index.json"));
+            HubException noIndex = assertThrows(HubException.class, () -> c.downloadModel("org/sharded", null));
+            assertEquals(HubException.Reason.NOT_CACHED, noIndex.reason());
+            assertTrue(noIndex.getMessage().contains("model.safetensors.index.json"), noIndex.getMessage());
+
             HubException repo = assertThrows(HubException.class, () -> c.downloadModel("org/absent", null));
             assertEquals(HubException.Reason.NOT_CACHED, repo.reason());
             assertTrue(repo.getMessage().contains("org/absent"), repo.getMessage());
