@@ -30,8 +30,7 @@ public final class ImportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StorageType type = StorageType.parse(dtype);
         long t0 = System.nanoTime();
-        ContextualIndex index = ContextualIndex.fromDirectory(from, layers == null ? new int[0] : layers);
-        index.save(out, type);
+        ContextualIndex.importPython(from, out, type, layers == null ? new int[0] : layers);
         try (ContextualIndex written = ContextualIndex.open(out)) {
             written.verify();
             System.out.printf(java.util.Locale.ROOT, "imported %s -> %s: layers %s, %,d rows in all, width %d, %s, %.1f s%n",

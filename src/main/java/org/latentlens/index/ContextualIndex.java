@@ -82,6 +82,21 @@ public final class ContextualIndex implements AutoCloseable {
     }
 
     /**
+     * Converts an index in the original Python format into this library's format in {@code out}, streaming
+     * each layer's rows (normalised on the way) so the vectors never need heap. Same result as
+     * {@code fromDirectory(from, layers).save(out, dtype)}.
+     *
+     * @param from the directory holding {@code layer_N/} folders
+     * @param out the index directory to write (replaced atomically)
+     * @param dtype row storage
+     * @param layers the layers to convert (none = all)
+     * @throws IOException if a file cannot be read or written, or is not a valid torch.save archive
+     */
+    public static void importPython(Path from, Path out, StorageType dtype, int... layers) throws IOException {
+        PythonIndexImporter.importTo(from, out, dtype, layers);
+    }
+
+    /**
      * Builds an in-memory index from vectors and row metadata. Rows are copied and L2-normalised.
      *
      * @param hiddenSize D
@@ -136,6 +151,7 @@ public final class ContextualIndex implements AutoCloseable {
         }
         int dim = -1;
         SortedMap<Integer, Layer> out = new TreeMap<>();
+        Map<Integer, RowTable> byLength = new java.util.HashMap<>();
         for (Map.Entry<Integer, ? extends VectorStore> e : stores.entrySet()) {
             VectorStore st = e.getValue();
             if (dim >= 0 && st.dim() != dim) {
@@ -144,10 +160,14 @@ public final class ContextualIndex implements AutoCloseable {
             }
             dim = st.dim();
             int n = st.rows();
-            int[] minus = new int[n];
-            Arrays.fill(minus, -1);
-            int[] zero = new int[n];
-            out.put(e.getKey(), new Layer(e.getKey(), st, RowTable.of(minus, zero, zero, minus)));
+            // layers of equal length share one (empty) metadata table, written once by save()
+            RowTable rt = byLength.computeIfAbsent(n, len -> {
+                int[] minus = new int[len];
+                Arrays.fill(minus, -1);
+                int[] zero = new int[len];
+                return RowTable.of(minus, zero, zero, minus);
+            });
+            out.put(e.getKey(), new Layer(e.getKey(), st, rt));
         }
         return new ContextualIndex(dim, out, StringTable.of(List.of("")), StringTable.of(List.of("")),
                 IndexInfo.unknown(), null);

@@ -31,6 +31,34 @@ final class PythonIndexImporter {
     }
 
     static ContextualIndex read(Path dir, int... wanted) throws IOException {
+        List<TorchArchive> open = new ArrayList<>();
+        try {
+            return read(dir, false, open, wanted);
+        } finally {
+            for (TorchArchive a : open) {
+                a.close();
+            }
+        }
+    }
+
+    /**
+     * Converts to this library's format without holding the rows in memory: each layer's embeddings are
+     * streamed from its archive, normalised and written row by row.
+     */
+    static void importTo(Path dir, Path out, StorageType dtype, int... wanted) throws IOException {
+        List<TorchArchive> open = new ArrayList<>();
+        try {
+            ContextualIndex streaming = read(dir, true, open, wanted);
+            streaming.save(out, dtype);
+        } finally {
+            for (TorchArchive a : open) {
+                a.close();
+            }
+        }
+    }
+
+    private static ContextualIndex read(Path dir, boolean stream, List<TorchArchive> open, int... wanted)
+            throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new FileNotFoundException(dir + " is not a directory");
         }
@@ -80,7 +108,9 @@ final class PythonIndexImporter {
         int dim = -1;
         for (Map.Entry<Integer, Path> e : files.entrySet()) {
             Path pt = e.getValue();
-            try (TorchArchive a = TorchArchive.open(pt)) {
+            TorchArchive a = TorchArchive.open(pt);
+            open.add(a);
+            {
                 Object root = a.load();
                 if (!(root instanceof Map<?, ?> cache)) {
                     throw new TensorFormatException(pt + ": expected a dict with 'embeddings' and 'metadata', found "
@@ -114,6 +144,15 @@ final class PythonIndexImporter {
                 for (int r = 0; r < n; r++) {
                     rows.add(rowInfo(pt, r, meta.get(r)));
                 }
+                if (stream) {
+                    if (!emb.isContiguous()) {
+                        throw new TensorFormatException(pt + ": 'embeddings' is a strided view (" + emb
+                                + "); convert it with ContextualIndex.fromDirectory(...).save(...) instead");
+                    }
+                    layers.put(e.getKey(), new ContextualIndex.Layer(e.getKey(), new StreamedRows(a, emb, pt),
+                            ContextualIndex.rowTable(rows, sentenceIds, tokenIds)));
+                    continue;
+                }
                 ArrayVectorStore store = new ArrayVectorStore(n, d);
                 float[] buf = new float[d];
                 try (var in = a.openData(emb)) {
@@ -142,6 +181,70 @@ final class PythonIndexImporter {
         return new ContextualIndex(dim, layers, StringTable.of(new ArrayList<>(sentenceIds.keySet())),
                 StringTable.of(new ArrayList<>(tokenIds.keySet())),
                 new IndexInfo(null, null, null, -1, options), null);
+    }
+
+    /**
+     * A layer's rows read once, front to back, from its archive and normalised on the way: enough for
+     * {@link IndexWriter}, which reads every layer sequentially, and it needs no heap for the vectors.
+     */
+    private static final class StreamedRows implements VectorStore {
+        private final TorchArchive archive;
+        private final TorchTensor emb;
+        private final Path file;
+        private final int rows;
+        private final int dim;
+        private java.io.DataInputStream in;
+        private int next;
+
+        StreamedRows(TorchArchive archive, TorchTensor emb, Path file) {
+            this.archive = archive;
+            this.emb = emb;
+            this.file = file;
+            this.rows = (int) emb.shape()[0];
+            this.dim = (int) emb.shape()[1];
+        }
+
+        @Override
+        public int rows() {
+            return rows;
+        }
+
+        @Override
+        public int dim() {
+            return dim;
+        }
+
+        @Override
+        public StorageType storageType() {
+            return emb.dtype() == DType.F16 ? StorageType.FLOAT16 : StorageType.FLOAT32;
+        }
+
+        @Override
+        public synchronized void read(int first, int count, float[] dst, int dstOffset) {
+            try {
+                if (in == null || first != next) {
+                    if (first != 0) {
+                        throw new IllegalStateException(file + ": streamed rows must be read in order from row 0");
+                    }
+                    if (in != null) {
+                        in.close();
+                    }
+                    in = archive.openData(emb);
+                    next = 0;
+                }
+                for (int r = 0; r < count; r++) {
+                    TorchArchive.readInto(in, emb.dtype(), dst, dstOffset + r * dim, dim);
+                    ContextualIndex.normalize(dst, dstOffset + r * dim, dim);
+                }
+                next = first + count;
+                if (next == rows) {
+                    in.close();
+                    in = null;
+                }
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(file + ": " + ex.getMessage(), ex);
+            }
+        }
     }
 
     private static RowInfo rowInfo(Path pt, int r, Object o) {

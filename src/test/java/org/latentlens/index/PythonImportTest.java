@@ -109,6 +109,20 @@ class PythonImportTest {
     }
 
     @Test
+    void streamingImportWritesTheSameIndex() throws Exception {
+        for (StorageType t : StorageType.values()) {
+            Path a = tmp.resolve("mem-" + t);
+            Path b = tmp.resolve("stream-" + t);
+            ContextualIndex.fromDirectory(FIXTURE).save(a, t);
+            ContextualIndex.importPython(FIXTURE, b, t);
+            IndexFormatTest.assertSameTree(a, b);
+        }
+        Path one = tmp.resolve("one");
+        ContextualIndex.importPython(FIXTURE.resolve("variants/torch-1.13"), one, StorageType.FLOAT32, 2);
+        assertEquals(List.of(2), ContextualIndex.open(one).layers());
+    }
+
+    @Test
     void selectsLayersAndReportsMissingOnes() throws Exception {
         assertEquals(List.of(2), ContextualIndex.fromDirectory(FIXTURE, 2).layers());
         FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> ContextualIndex.fromDirectory(tmp));
