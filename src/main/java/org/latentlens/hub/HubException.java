@@ -33,6 +33,7 @@ public class HubException extends IOException {
         OTHER
     }
 
+    /** What went wrong. */
     private final Reason reason;
 
     /**
