@@ -373,6 +373,10 @@ public final class HubClient implements AutoCloseable {
         if (files.contains(FileSelection.PYTHON_INDEX_METADATA)) {
             Path meta = fetchOne(repo, rev, info.commit(), FileSelection.PYTHON_INDEX_METADATA);
             available = FileSelection.layersFromMetadata(meta);
+            if (layers != null && info.fromCache() && !available.isEmpty()) {
+                // Offline the file list is partial, but the cached metadata.json still lists every layer.
+                checkLayers(new RepoInfo(repo, info.commit(), files, false), layers, available);
+            }
         }
         if (available.isEmpty()) {
             available = FileSelection.pythonIndexLayers(files);

@@ -109,8 +109,12 @@ class HubOfflineCacheTest {
             assertEquals(snap, c.indexFolder("org/index", new int[] {1}));
 
             HubException e = assertThrows(HubException.class, () -> c.downloadIndex("org/index", null, new int[] {5}));
-            assertEquals(HubException.Reason.NOT_CACHED, e.reason());
-            assertTrue(e.getMessage().contains("layer_5/embeddings_cache.pt"), e.getMessage());
+            assertEquals(HubException.Reason.FILE_NOT_FOUND, e.reason(), "the cached metadata.json lists [1, 2]");
+            assertTrue(e.getMessage().contains("[5]") && e.getMessage().contains("[1, 2]"), e.getMessage());
+
+            HubException two = assertThrows(HubException.class, () -> c.downloadIndex("org/index", null, new int[] {2}));
+            assertEquals(HubException.Reason.NOT_CACHED, two.reason());
+            assertTrue(two.getMessage().contains("layer_2/embeddings_cache.pt"), two.getMessage());
 
             // No layers given: metadata.json lists 1 and 2, and layer 2 was never downloaded.
             HubException all = assertThrows(HubException.class, () -> c.downloadIndex("org/index", null, null));
