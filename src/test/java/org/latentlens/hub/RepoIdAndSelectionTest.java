@@ -88,6 +88,22 @@ class RepoIdAndSelectionTest {
     }
 
     @Test
+    void terminalProgressHandlesKnownUnknownResumedAndSmallFiles() {
+        DownloadProgress p = DownloadProgress.terminal();
+        try (DownloadProgress.Bar bar = p.start("model-00001-of-00002.safetensors", 5L << 20, 1L << 20)) {
+            bar.advance(1L << 20);
+            bar.reset();
+            bar.advance(5L << 20);
+        }
+        try (DownloadProgress.Bar bar = p.start("unknown-size.bin", -1, 0)) {
+            bar.advance(123);
+        }
+        try (DownloadProgress.Bar bar = p.start("config.json", 100, 0)) {
+            bar.advance(100);
+        }
+    }
+
+    @Test
     void globsMatchLikeFnmatch() {
         Predicate<String> p = FileSelection.globs(List.of("*.json", "layer_1/", "model-0000[12]-*"));
         assertTrue(p.test("config.json"));
