@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 SearchCommand.class,
                 MakeConceptsCommand.class,
                 KernelCommand.class,
+                DownloadCommand.class,
         })
 public final class Main implements Runnable {
 
