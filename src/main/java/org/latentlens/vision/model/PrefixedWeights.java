@@ -47,6 +47,14 @@ public final class PrefixedWeights implements WeightSource {
                 + " under every expected prefix " + prefixes + ": is this the right model folder?");
     }
 
+    /**
+     * @param source a checkpoint
+     * @return every tensor of it, through a view whose close() leaves the checkpoint open
+     */
+    public static PrefixedWeights unowned(WeightSource source) {
+        return new PrefixedWeights(source, "");
+    }
+
     /** @return the prefix in use */
     public String prefix() {
         return prefix;

@@ -82,7 +82,13 @@ public enum VitKind {
         b.qkvBias = b.outBias = b.mlpBias = true;
         b.hasLmHead = false;
         b.vocabSize = 0;
-        b.activation = Activation.fromConfig(c.stringOr("gelu", "hidden_act"), c.source());
+        // HF's per-family defaults: configs nested in a VLM often leave hidden_act out
+        String act = switch (this) {
+            case CLIP -> "quick_gelu";
+            case SIGLIP -> "gelu_pytorch_tanh";
+            case DINOV2 -> "gelu";
+        };
+        b.activation = Activation.fromConfig(c.stringOr(act, "hidden_act"), c.source());
         if (this == DINOV2) {
             if (c.boolOr(false, "use_swiglu_ffn")) {
                 throw new ConfigException(c.source() + ": \"use_swiglu_ffn\": true (DINOv2 giant) is not supported yet; "
