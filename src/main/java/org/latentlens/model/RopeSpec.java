@@ -29,7 +29,8 @@ public record RopeSpec(String type, float[] invFreq, float attentionScaling, int
         double theta = number(params, "rope_theta", source);
         float[] inv = defaultInvFreq(theta, rotaryDim);
         switch (type) {
-            case "default" -> {
+            case "default", "mrope" -> {
+                // "mrope" (old Qwen2-VL configs' rope_scaling.type) has default frequencies; its axis split is mrope_section
             }
             case "linear" -> {
                 float factor = (float) number(params, "factor", source);
@@ -69,8 +70,14 @@ public record RopeSpec(String type, float[] invFreq, float attentionScaling, int
         return n.doubleValue();
     }
 
-    /** {@code 1 / base^(arange(0, dim, 2) / dim)}, each step in float32 as torch does it. */
-    static float[] defaultInvFreq(double base, int dim) {
+    /**
+     * {@code 1 / base^(arange(0, dim, 2) / dim)}, each step in float32 as torch does it.
+     *
+     * @param base rope theta
+     * @param dim rotated dimensions
+     * @return dim/2 inverse frequencies
+     */
+    public static float[] defaultInvFreq(double base, int dim) {
         float[] inv = new float[dim / 2];
         for (int i = 0; i < inv.length; i++) {
             float exponent = (float) (2 * i) / (float) dim;

@@ -208,7 +208,25 @@ public final class TransformerModel implements Model {
 
     @Override
     public HiddenStates hiddenStates(TokenBatch input, ForwardOptions options) {
+        return hiddenStates(input, options, null);
+    }
+
+    /**
+     * A forward with explicit position ids, as HuggingFace's {@code position_ids}: [1][B][L] for ordinary
+     * rotary positions, or [3][B][L] (temporal, height, width) for a multimodal rope (Qwen2-VL's mRoPE,
+     * whose {@code mrope_section} picks the axis of each frequency). Padding positions are ignored.
+     *
+     * @param input ids and mask
+     * @param options what to return
+     * @param positionIds [axes][B][L], or null for each token's column (the default)
+     * @return the states
+     * @throws IllegalArgumentException naming {@code position_ids} when its shape does not fit
+     */
+    public HiddenStates hiddenStates(TokenBatch input, ForwardOptions options, long[][][] positionIds) {
         validate(input);
+        if (positionIds != null) {
+            validatePositions(input, positionIds);
+        }
         int d = bp.hiddenSize();
         int n = bp.numLayers();
         int b = input.batchSize();
@@ -231,7 +249,7 @@ public final class TransformerModel implements Model {
             if (options.wantsState(0)) {
                 states[0] = unpack(x.toFloatArray(), batch, d, len);
             }
-            Map<RopeSpec, NDArray[]> ropes = ropeTables(batch, fwd);
+            Map<RopeSpec, NDArray[]> ropes = ropeTables(batch, fwd, positionIds);
             boolean needLast = options.logits() || poolerW != null;
             for (int i = 0; i < n; i++) {
                 NDArray out;
@@ -377,7 +395,25 @@ public final class TransformerModel implements Model {
     }
 
     /** cos and sin [T, 1, rotaryDim] per distinct rope of the model, for the tokens' positions (their columns). */
-    private Map<RopeSpec, NDArray[]> ropeTables(PackedBatch batch, NDManager fwd) {
+    private void validatePositions(TokenBatch input, long[][][] pos) {
+        boolean mrope = bp.ropePerLayer() != null && bp.ropePerLayer().stream().anyMatch(r -> r.mropeSection() != null);
+        if (bp.ropePerLayer() == null) {
+            throw new IllegalArgumentException("position_ids given, but " + id + " (" + bp.modelType()
+                    + ") has no rotary positions to apply them to");
+        }
+        if (pos.length != 1 && pos.length != 3 || (mrope && pos.length != 3)) {
+            throw new IllegalArgumentException("position_ids has " + pos.length + " axes; " + id + " needs "
+                    + (mrope ? "3 (temporal, height, width: mRoPE)" : "1 (or 3 equal ones)"));
+        }
+        for (long[][] axis : pos) {
+            if (axis.length != input.batchSize() || axis[0].length != input.seqLen()) {
+                throw new IllegalArgumentException("position_ids has shape [" + pos.length + ", " + axis.length + ", "
+                        + axis[0].length + "] but input_ids is [" + input.batchSize() + ", " + input.seqLen() + "]");
+            }
+        }
+    }
+
+    private Map<RopeSpec, NDArray[]> ropeTables(PackedBatch batch, NDManager fwd, long[][][] positionIds) {
         Map<RopeSpec, NDArray[]> out = new IdentityHashMap<>();
         if (bp.ropePerLayer() == null) {
             return out;
@@ -390,9 +426,21 @@ public final class TransformerModel implements Model {
             }
             float[] cos = new float[batch.tokens * rot];
             float[] sin = new float[batch.tokens * rot];
+            int[] axisOf = new int[half]; // mRoPE: which position axis each frequency reads
+            if (spec.mropeSection() != null) {
+                int i = 0;
+                for (int a = 0; a < 3; a++) {
+                    for (int k = 0; k < spec.mropeSection()[a]; k++) {
+                        axisOf[i++] = a;
+                    }
+                }
+            }
             for (int t = 0; t < batch.tokens; t++) {
-                float pos = batch.colOf[t];
+                int row = batch.rowOf[t];
+                int col = batch.colOf[t];
                 for (int i = 0; i < half; i++) {
+                    float pos = positionIds == null ? col
+                            : positionIds[positionIds.length == 1 ? 0 : axisOf[i]][row][col];
                     float freq = pos * spec.invFreq()[i]; // float32 product, as HF's float32 matmul
                     float c = (float) Math.cos(freq) * spec.attentionScaling();
                     float s = (float) Math.sin(freq) * spec.attentionScaling();

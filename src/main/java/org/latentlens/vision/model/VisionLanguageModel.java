@@ -58,7 +58,7 @@ public interface VisionLanguageModel extends AutoCloseable {
         String type = c.json().path("model_type").asText("");
         return switch (type) {
             case "llava" -> LlavaModel.load(folder, options);
-            case "qwen2_vl", "qwen2_5_vl" -> throw new ConfigException(c.source() + ": " + type + " is not supported yet");
+            case "qwen2_vl", "qwen2_5_vl" -> QwenVlModel.load(folder, options);
             default -> throw new ConfigException(c.source() + ": unsupported vision-language model_type \"" + type
                     + "\"; supported: " + SUPPORTED);
         };
