@@ -95,6 +95,11 @@ public final class QwenVlModel implements VisionLanguageModel {
         return this;
     }
 
+    /** @return the vision tower (for tests and the token map) */
+    QwenVisionTower tower() {
+        return tower;
+    }
+
     @Override
     public Model languageModel() {
         return lm;

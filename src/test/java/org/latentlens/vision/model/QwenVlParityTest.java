@@ -44,6 +44,7 @@ class QwenVlParityTest {
             assertPositions(expected, "", out.positionIds(), mask);
             checkText(name, expected, "", out.text(), mask, true);
             checkMap(out.tokenMap(), in, expected.loadLongs("image_grid_thw"));
+            checkLayout(((QwenVlModel) vlm).tower(), in.imageGridThw(), expected);
 
             ((QwenVlModel) vlm).withRopeSemantics(RopeIndex.Semantics.V4);
             VlmOutput full4 = vlm.forward(in, ForwardOptions.allStates());
@@ -63,6 +64,26 @@ class QwenVlParityTest {
             checkText(name, expected, "quickstart_t4.", q4.text(), quick.tokens().attentionMask(), false);
             VlmOutput given = vlm.forward(input(expected, "quickstart.", true), ForwardOptions.allStates());
             checkText(name, expected, "quickstart_t4.", given.text(), quick.tokens().attentionMask(), false);
+        }
+    }
+
+    /** Patch (row, column) order and, for Qwen2.5-VL, the window order and window lengths, as HF records them. */
+    private static void checkLayout(QwenVisionTower tower, long[][] grids, SafetensorsCheckpoint expected) {
+        long[] rc = expected.loadLongs("vision.position_ids");
+        int[][] got = tower.patchPositions(grids, rc.length / 2);
+        for (int i = 0; i < got.length; i++) {
+            assertArrayEquals(new long[] {rc[2 * i], rc[2 * i + 1]}, new long[] {got[i][0], got[i][1]}, "patch " + i);
+        }
+        if (expected.has("vision.window_index")) {
+            java.util.List<Integer> idx = new java.util.ArrayList<>();
+            java.util.List<Integer> lens = new java.util.ArrayList<>();
+            tower.windowOrder(grids, idx, lens);
+            assertArrayEquals(expected.loadLongs("vision.window_index"), idx.stream().mapToLong(Integer::longValue).toArray());
+            long[] cu = new long[lens.size() + 1];
+            for (int i = 0; i < lens.size(); i++) {
+                cu[i + 1] = cu[i] + lens.get(i);
+            }
+            assertArrayEquals(expected.loadLongs("vision.cu_window_seqlens"), cu);
         }
     }
 
