@@ -60,7 +60,7 @@ public final class QwenVisionTower {
         patch = vc.intOr(14, "patch_size");
         temporal = vc.intOr(2, "temporal_patch_size");
         merge = vc.intOr(2, "spatial_merge_size");
-        int channels = vc.intOr(3, "in_channels", "num_channels");
+        int channels = vc.intOr(3, "in_channels", "in_chans", "num_channels");
         if (channels != 3) {
             throw new ConfigException(vc.source() + ": in_channels " + channels + " is not supported (RGB images: 3)");
         }

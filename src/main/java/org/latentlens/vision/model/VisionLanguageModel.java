@@ -1,6 +1,5 @@
 package org.latentlens.vision.model;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.latentlens.io.ConfigException;
 import org.latentlens.io.HfConfig;
@@ -32,20 +31,6 @@ public interface VisionLanguageModel extends AutoCloseable {
 
     @Override
     void close();
-
-    /**
-     * @param folder a folder with a VLM's config.json and weights
-     * @param options load options (config file, weights file, device)
-     * @return whether its config names a VLM model_type
-     */
-    static boolean isVlm(Path folder, LoadOptions options) {
-        Path cfg = folder.resolve(options.configFile());
-        if (!Files.isRegularFile(cfg)) {
-            return false;
-        }
-        HfConfig c = HfConfig.read(cfg);
-        return c.json().has("vision_config");
-    }
 
     /**
      * @param folder model folder
