@@ -59,7 +59,8 @@ public final class ImageTokenMap {
      * @param tokensPerImage visual tokens of each image
      * @param gridRows merged-grid rows of each image
      * @param gridCols merged-grid columns of each image
-     * @param leadingNonGrid tokens at the start of each image that stand for no cell (a kept CLS: 1)
+     * @param leadingNonGrid tokens at the start of each image that stand for no cell (a kept CLS: 1); negative
+     *     when leading cells have no token (a SigLIP tower under LLaVA's "default" strategy drops patch 0: -1)
      * @return the map
      * @throws IllegalArgumentException when the placeholder count differs from the images' tokens, or an
      *     image's tokens straddle two rows

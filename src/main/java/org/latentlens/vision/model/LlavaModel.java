@@ -62,7 +62,8 @@ public final class LlavaModel implements VisionLanguageModel {
                 throw new ConfigException(config.source() + ": vision_feature_select_strategy \"" + strategy
                         + "\" is not supported; supported: default (drop CLS), full");
             }
-            dropCls = strategy.equals("default") && tower.kind().hasCls();
+            // HF's "default" drops the first token whatever it is (the CLS of CLIP; a patch for a SigLIP tower)
+            dropCls = strategy.equals("default");
             imageToken = VlmParts.requireLong(config, "image_token_index", "image_token_id");
             projectorAct = Activation.fromConfig(config.json().path("projector_hidden_act").asText("gelu"), config.source());
             text = VlmParts.languageModel(folder, config, ckpt, options);
