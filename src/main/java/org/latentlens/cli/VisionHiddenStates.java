@@ -70,7 +70,7 @@ final class VisionHiddenStates {
                     throw new IllegalArgumentException(inputs + ": pixel_values must be [B, 3, H, W] for a vision tower, got "
                             + Arrays.toString(ps));
                 }
-                try (VitTower t = VitTower.load(folder, opts.configFile())) {
+                try (VitTower t = VitTower.load(folder, opts.configFile(), org.latentlens.model.ModelLoader.device(opts.device()))) {
                     VisionOutput o = t.encode(pix, (int) ps[0], (int) ps[2], (int) ps[3]);
                     long[] shape = {o.batch(), o.tokens(), o.hiddenSize()};
                     for (int i = 0; i < o.hiddenStates().length; i++) {

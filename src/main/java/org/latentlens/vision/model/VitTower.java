@@ -95,12 +95,22 @@ public final class VitTower implements AutoCloseable {
      * @return the tower
      */
     public static VitTower load(Path folder, String configFile) {
+        return load(folder, configFile, Device.cpu());
+    }
+
+    /**
+     * @param folder model folder
+     * @param configFile config file name in it
+     * @param device where to compute
+     * @return the tower
+     */
+    public static VitTower load(Path folder, String configFile, Device device) {
         HfConfig c = HfConfig.read(folder.resolve(configFile));
         VitKind kind = VitKind.of(c);
         SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.openFolder(folder);
         try {
             WeightSource view = PrefixedWeights.find(ckpt, kind.marker(), STANDALONE_PREFIXES);
-            return new VitTower(kind, c, view, ckpt, Device.cpu());
+            return new VitTower(kind, c, view, ckpt, device);
         } catch (RuntimeException e) {
             ckpt.close();
             throw e;
