@@ -69,7 +69,7 @@ public final class LatentLens {
             return ModelLoader.loadEmbeddedMiniLm(options);
         }
         if (HubClient.looksLikeRepoId(nameOrPath)) {
-            try (HubClient hub = new HubClient()) {
+            try (HubClient hub = options.hub() == null ? new HubClient() : new HubClient(options.hub())) {
                 return ModelLoader.load(hub.modelFolder(nameOrPath), options);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
