@@ -669,7 +669,8 @@ public final class ConceptGenerator {
         }
 
         /**
-         * Writes {@code concepts.txt} and its {@code .tsv} sidecar, each atomically.
+         * Writes {@code concepts.txt} and its {@code .tsv} sidecar atomically: both are written to temporary
+         * files first and renamed into place only when both are complete.
          *
          * @param txt the text file; the sidecar is written beside it with the suffix {@code .tsv}
          * @return the path of the sidecar
@@ -677,8 +678,8 @@ public final class ConceptGenerator {
          */
         public Path write(Path txt) throws IOException {
             Path tsvPath = sidecar(txt);
-            AtomicFiles.write(txt, text().getBytes(StandardCharsets.UTF_8));
-            AtomicFiles.write(tsvPath, tsv().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.writeAll(new Path[] {txt, tsvPath},
+                    new byte[][] {text().getBytes(StandardCharsets.UTF_8), tsv().getBytes(StandardCharsets.UTF_8)});
             return tsvPath;
         }
 
