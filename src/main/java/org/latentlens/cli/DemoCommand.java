@@ -53,9 +53,10 @@ public final class DemoCommand implements Callable<Integer> {
     /** Index layers: MiniLM has 6 blocks; state 6 is the last block's output (BERT has no final norm). */
     static final int[] LAYERS = {1, 2, 4, 6};
 
-    @Option(names = "--sentences", defaultValue = "20000",
-            description = "how many concepts.txt sentences to index (default: ${DEFAULT-VALUE}; 0 = all)")
-    int sentences;
+    @Option(names = "--every", defaultValue = "8",
+            description = "index every N-th line of concepts.txt, so the subset spans every concept letter "
+                    + "(default: ${DEFAULT-VALUE}; 1 = the whole file)")
+    int every;
 
     @Option(names = "--top-k", defaultValue = "3", description = "neighbours per lens (default: ${DEFAULT-VALUE})")
     int topK;
@@ -82,9 +83,8 @@ public final class DemoCommand implements Callable<Integer> {
                 + EmbeddedModels.MINILM_ARTIFACT + ")");
         try (Model model = LatentLens.loadModel("embedded")) {
             Corpus all = Corpus.bundled();
-            List<String> corpus = sentences <= 0 || sentences >= all.size() ? all.sentences()
-                    : all.sentences().subList(0, sentences);
-            String key = String.format(Locale.ROOT, "all-MiniLM-L6-v2-concepts-%d-%s", corpus.size(), all.sha256().substring(0, 12));
+            List<String> corpus = subset(all.sentences(), every);
+            String key = String.format(Locale.ROOT, "all-MiniLM-L6-v2-concepts-every%d-%s", Math.max(1, every), all.sha256().substring(0, 12));
             Path indexDir = cache.resolve("indices").resolve(key);
             ContextualIndex index = openOrBuild(model, corpus, all, indexDir);
             System.out.printf("Index: %,d sentences of concepts.txt, layers %s, %,d rows per layer (cached in %s)%n%n",
@@ -101,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
                             + "embeddings) and LogitLens" + (logit.applies() ? "." : " (" + logit.whyNot() + ")."));
             Map<Integer, List<List<Neighbor>>> topByLayer = new LinkedHashMap<>();
             try (EmbeddingLens emb = new EmbeddingLens(model)) {
-                ContextualLens latent = new ContextualLens(index);
+                ContextualLens latent = new ContextualLens(index).distinctContexts();
                 for (String[] ex : EXAMPLES) {
                     TokenStates in = TokenStates.ofText(model, ex[0]);
                     int pos = find(in, ex[1]);
@@ -120,6 +120,18 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Every n-th line, starting with the first: a deterministic subset spread evenly over the corpus. */
+    static List<String> subset(List<String> all, int n) {
+        if (n <= 1) {
+            return all;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += n) {
+            out.add(all.get(i));
+        }
+        return out;
+    }
+
     private ContextualIndex openOrBuild(Model model, List<String> corpus, Corpus all, Path dir) throws IOException {
         if (!rebuild && Files.isRegularFile(dir.resolve("index.json"))) {
             try {
@@ -130,8 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         System.out.printf("Building the index once (%,d sentences; later runs reuse it)...%n", corpus.size());
         BuildOptions opts = BuildOptions.builder().optLayers(LAYERS).optBatchSize(64).build();
-        return IndexBuilder.build(model, corpus, all.source() + (corpus.size() < all.size() ? " (first " + corpus.size()
-                + " lines)" : ""), opts, dir);
+        return IndexBuilder.build(model, corpus, all.source() + (every > 1 ? " (every " + every + "th line)" : ""), opts, dir);
     }
 
     /** The first token of the sentence that spells the word (WordPiece or byte-level marks ignored). */
