@@ -124,7 +124,7 @@ class RealModelBuildTest {
                 "The bank raised interest rates.");
         try (Model m = LatentLens.loadModel("embedded")) {
             BuildOptions opts = BuildOptions.builder().optLayers(2, 6).optBatchSize(2).build();
-            ContextualIndex index = IndexBuilder.build(m, corpus, opts, tmp.resolve("idx"));
+            ContextualIndex index = LatentLens.buildIndex(m, corpus, opts, tmp.resolve("idx"));
             List<String> rows = rows(index).get(6);
             assertFalse(rows.stream().anyMatch(s -> s.startsWith("[CLS]") || s.startsWith("[SEP]")), rows.toString());
             int expected = m.tokenizer().encode(corpus.get(0)).length() - 2 + m.tokenizer().encode(corpus.get(1)).length() - 2;
