@@ -22,8 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Only one [queries x block] tile of scores exists at a time per thread (never a full [T, N] matrix);
  * each tile is scanned against the per-query k-th best similarity so far.
  *
- * <p>Determinism: each score is accumulated in dimension order by one vector lane, so it does not depend
- * on the block size, the thread count or the order in which blocks are done; ties are broken by layer,
+ * <p>Determinism: each score is accumulated in dimension order by one vector lane (the depth slices are
+ * added in order too), so it does not depend on the block size, the thread count or the order in which
+ * blocks are done; ties are broken by layer,
  * then row ({@link SearchHit#compare}).
  */
 final class ExactSearcher {
@@ -41,6 +42,8 @@ final class ExactSearcher {
      * block passes them (with all 576 queries of a 1024-wide bank at once, the kernel ran ~25% slower).
      */
     private static final int QUERY_CHUNK_BYTES = 384 << 10;
+    /** Depth (dimensions) per pass over a block: a 48-row panel slice is then 96 KiB. */
+    private static final int KC = 512;
 
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static final ExecutorService POOL = Executors.newFixedThreadPool(Math.max(1, THREADS - 1), r -> {
@@ -128,7 +131,7 @@ final class ExactSearcher {
         }
         float[] rowBuf = new float[blockRows * dim];
         float[] ep = new float[blockRows * dim];
-        int chunk = Math.min(tPad, Math.max(MR, QUERY_CHUNK_BYTES / (dim * 4) / MR * MR));
+        int chunk = Math.min(tPad, Math.max(MR, QUERY_CHUNK_BYTES / (Math.min(dim, KC) * 4) / MR * MR));
         float[] scores = new float[chunk * blockRows];
         int u;
         while ((u = next.getAndIncrement()) < units.size()) {
@@ -141,10 +144,14 @@ final class ExactSearcher {
             packRows(rowBuf, n, nPad, dim, ep);
             for (int q0 = 0; q0 < tPad; q0 += chunk) {
                 int qn = Math.min(chunk, tPad - q0);
-                for (int p = 0; p < nPad; p += NR) {
-                    int epOff = p * dim;
-                    for (int qq = 0; qq < qn; qq += MR) {
-                        kernel(qp, (q0 + qq) * dim, ep, epOff, dim, scores, qq * nPad + p, nPad);
+                // depth blocking: a KC-deep slice of a row panel and of the chunk's query panels stay in L2
+                for (int k0 = 0; k0 < dim; k0 += KC) {
+                    int kl = Math.min(KC, dim - k0);
+                    for (int p = 0; p < nPad; p += NR) {
+                        int epOff = p * dim + k0 * NR;
+                        for (int qq = 0; qq < qn; qq += MR) {
+                            kernel(qp, (q0 + qq) * dim + k0 * MR, ep, epOff, kl, scores, qq * nPad + p, nPad, k0 > 0);
+                        }
                     }
                 }
                 int qEnd = Math.min(t, q0 + qn);
@@ -219,15 +226,74 @@ final class ExactSearcher {
     }
 
     /**
-     * Scores of an 8-query panel against a 48-row panel, written to {@code c[cOff + i * ldc + j]}.
+     * Scores of an 8-query panel against a 48-row panel over {@code dim} dimensions, written to
+     * {@code c[cOff + i * ldc + j]} (added to what is there when {@code accumulate}).
      * The loop body is written out by hand: the JIT keeps the 24 accumulators in registers only when
      * they are plain locals.
      */
-    private static void kernel(float[] qp, int qOff, float[] ep, int eOff, int dim, float[] c, int cOff, int ldc) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
-        FloatVector c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
-        FloatVector c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
+    private static void kernel(float[] qp, int qOff, float[] ep, int eOff, int dim, float[] c, int cOff, int ldc,
+                               boolean accumulate) {
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+        FloatVector c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
+        if (accumulate) {
+            int o = cOff;
+            c00 = FloatVector.fromArray(S, c, o);
+            c01 = FloatVector.fromArray(S, c, o + L);
+            c02 = FloatVector.fromArray(S, c, o + 2 * L);
+            o += ldc;
+            c10 = FloatVector.fromArray(S, c, o);
+            c11 = FloatVector.fromArray(S, c, o + L);
+            c12 = FloatVector.fromArray(S, c, o + 2 * L);
+            o += ldc;
+            c20 = FloatVector.fromArray(S, c, o);
+            c21 = FloatVector.fromArray(S, c, o + L);
+            c22 = FloatVector.fromArray(S, c, o + 2 * L);
+            o += ldc;
+            c30 = FloatVector.fromArray(S, c, o);
+            c31 = FloatVector.fromArray(S, c, o + L);
+            c32 = FloatVector.fromArray(S, c, o + 2 * L);
+            o += ldc;
+            c40 = FloatVector.fromArray(S, c, o);
+            c41 = FloatVector.fromArray(S, c, o + L);
+            c42 = FloatVector.fromArray(S, c, o + 2 * L);
+            o += ldc;
+            c50 = FloatVector.fromArray(S, c, o);
+            c51 = FloatVector.fromArray(S, c, o + L);
+            c52 = FloatVector.fromArray(S, c, o + 2 * L);
+            o += ldc;
+            c60 = FloatVector.fromArray(S, c, o);
+            c61 = FloatVector.fromArray(S, c, o + L);
+            c62 = FloatVector.fromArray(S, c, o + 2 * L);
+            o += ldc;
+            c70 = FloatVector.fromArray(S, c, o);
+            c71 = FloatVector.fromArray(S, c, o + L);
+            c72 = FloatVector.fromArray(S, c, o + 2 * L);
+        } else {
+            c00 = FloatVector.zero(S);
+            c01 = c00;
+            c02 = c00;
+            c10 = c00;
+            c11 = c00;
+            c12 = c00;
+            c20 = c00;
+            c21 = c00;
+            c22 = c00;
+            c30 = c00;
+            c31 = c00;
+            c32 = c00;
+            c40 = c00;
+            c41 = c00;
+            c42 = c00;
+            c50 = c00;
+            c51 = c00;
+            c52 = c00;
+            c60 = c00;
+            c61 = c00;
+            c62 = c00;
+            c70 = c00;
+            c71 = c00;
+            c72 = c00;
+        }
         int b = eOff;
         int a = qOff;
         for (int d = 0; d < dim; d++, b += NR, a += MR) {

@@ -112,7 +112,8 @@ class SearchTest {
             {17, 5, 4, 50, 3, 1},  // odd dim, layers of different sizes, one below k
             {64, 9, 10, 200, 200}, // T not a multiple of the 8-query panel
             {33, 13, 7, 97, 145, 48, 49},
-            {1024, 4, 5, 700},     // several row blocks
+            {1024, 4, 5, 700},     // several row blocks, two depth slices
+            {1100, 3, 4, 60, 9},   // a partial last depth slice
         };
         for (int[] s : shapes) {
             int dim = s[0];
