@@ -1,6 +1,5 @@
 package org.latentlens.index;
 
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
@@ -53,7 +52,7 @@ public final class Float16 {
             IntVector bits = em.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
             VectorMask<Integer> special = em.compare(VectorOperators.GE, 0x7c00 << 13);
             bits = bits.blend(em.or(0x7f800000), special);
-            ((FloatVector) bits.or(sign).reinterpretAsFloats()).intoArray(dst, dstOff + i);
+            bits.or(sign).reinterpretAsFloats().intoArray(dst, dstOff + i);
         }
         for (; i < n; i++) {
             dst[dstOff + i] = TABLE[src[srcOff + i] & 0xffff];
