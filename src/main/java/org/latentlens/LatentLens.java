@@ -1,6 +1,10 @@
 package org.latentlens;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import org.latentlens.hub.HubClient;
+import org.latentlens.index.ContextualIndex;
 import org.latentlens.model.HiddenStates;
 import org.latentlens.model.LoadOptions;
 import org.latentlens.model.Model;
@@ -42,7 +46,8 @@ public final class LatentLens {
 
     /**
      * Loads a model by name: {@code "embedded"} (or {@code all-MiniLM-L6-v2}) for the bundled default model,
-     * or a local folder path.
+     * a local folder path, or a HuggingFace Hub repo id ({@code "Qwen/Qwen2.5-7B"}, optionally {@code @revision}),
+     * fetched into the huggingface_hub cache shared with Python (see {@link HubClient} for settings).
      *
      * @param nameOrPath a name or a local folder
      * @return the model; close it when done
@@ -63,7 +68,27 @@ public final class LatentLens {
         if (EMBEDDED_NAMES.contains(nameOrPath)) {
             return ModelLoader.loadEmbeddedMiniLm(options);
         }
+        if (HubClient.looksLikeRepoId(nameOrPath)) {
+            try (HubClient hub = new HubClient()) {
+                return ModelLoader.load(hub.modelFolder(nameOrPath), options);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        }
         return ModelLoader.load(Path.of(nameOrPath), options);
+    }
+
+    /**
+     * A contextual index from a local folder or the HuggingFace Hub ({@code org/name[@revision]}), in our format
+     * or the original Python one, fetching only the requested layers.
+     *
+     * @param pathOrRepo a folder or a repo id
+     * @param layers the layers to load; none means all
+     * @return the index
+     * @throws IOException when it cannot be fetched or read
+     */
+    public static ContextualIndex loadIndex(String pathOrRepo, int... layers) throws IOException {
+        return ContextualIndex.fromPretrained(pathOrRepo, layers);
     }
 
     /**

@@ -9,11 +9,15 @@ import picocli.CommandLine.Command;
 @Command(name = "latentlens", mixinStandardHelpOptions = true, version = "LatentLens for Java 0.1.0",
         description = "Interpret transformer hidden states by their nearest neighbours in a bank of contextual embeddings.",
         subcommands = {
+                DemoCommand.class,
                 HiddenStatesCommand.class,
                 BenchCommand.class,
                 ImportCommand.class,
                 BuildIndexCommand.class,
                 SearchCommand.class,
+                MakeConceptsCommand.class,
+                KernelCommand.class,
+                DownloadCommand.class,
         })
 public final class Main implements Runnable {
 

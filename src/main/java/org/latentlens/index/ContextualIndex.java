@@ -1,5 +1,7 @@
 package org.latentlens.index;
 
+import org.latentlens.hub.HubClient;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.text.NumberFormat;
@@ -64,6 +66,39 @@ public final class ContextualIndex implements AutoCloseable {
      */
     public static ContextualIndex open(Path dir) throws IOException {
         return IndexReader.open(dir);
+    }
+
+    /**
+     * An index from a local folder or the HuggingFace Hub ({@code org/name} or {@code org/name@revision}):
+     * our format when the folder or repo has {@code index.json}, else the original Python format, of which only
+     * the requested layers' {@code layer_N/embeddings_cache.pt} files are downloaded. Downloads go to the
+     * huggingface_hub cache (shared with Python), resume, and are verified; see {@link HubClient}.
+     *
+     * <pre>{@code
+     * ContextualIndex idx = ContextualIndex.fromPretrained("McGill-NLP/contextual_embeddings-llama3.1-8b", 1, 31);
+     * }</pre>
+     *
+     * @param pathOrRepo a folder or a repo id
+     * @param layers the layers to load; none means all
+     * @return the index
+     * @throws IOException when it cannot be fetched or read
+     */
+    public static ContextualIndex fromPretrained(String pathOrRepo, int... layers) throws IOException {
+        Path dir;
+        try (HubClient hub = new HubClient()) {
+            dir = hub.indexFolder(pathOrRepo, layers.length == 0 ? null : layers);
+        }
+        if (java.nio.file.Files.isRegularFile(dir.resolve("index.json"))) {
+            ContextualIndex index = open(dir);
+            for (int l : layers) {
+                if (!index.layers().contains(l)) {
+                    throw new IllegalArgumentException("layer " + l + " is not in the index at " + pathOrRepo
+                            + "; available: " + index.layers());
+                }
+            }
+            return index;
+        }
+        return fromDirectory(dir, layers);
     }
 
     /**

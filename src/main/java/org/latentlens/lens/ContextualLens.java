@@ -15,14 +15,31 @@ import org.latentlens.index.Neighbor;
 public final class ContextualLens implements Lens {
     private final ContextualIndex index;
     private final int[] indexLayers;
+    private final boolean distinctContexts;
 
     /**
      * @param index a contextual index built from the same model
      * @param indexLayers contextual layers to search (merged); none means all of the index's layers
      */
     public ContextualLens(ContextualIndex index, int... indexLayers) {
+        this(index, false, indexLayers);
+    }
+
+    private ContextualLens(ContextualIndex index, boolean distinctContexts, int... indexLayers) {
         this.index = index;
         this.indexLayers = indexLayers.clone();
+        this.distinctContexts = distinctContexts;
+    }
+
+    /**
+     * A variant that shows each stored context (sentence and position) once: the merged search often returns the
+     * same token of the same sentence from several index layers, which says little new. The best-scoring layer
+     * is kept. Similarities and order are otherwise those of the plain search.
+     *
+     * @return the variant
+     */
+    public ContextualLens distinctContexts() {
+        return new ContextualLens(index, true, indexLayers);
     }
 
     @Override
@@ -39,12 +56,18 @@ public final class ContextualLens implements Lens {
         int[] ls = input.layers(layers);
         Map<Integer, List<List<LensEntry>>> out = new LinkedHashMap<>();
         for (int layer : ls) {
-            List<List<Neighbor>> hits = index.search(input.vectors(layer), topK, indexLayers);
+            int searchLayers = indexLayers.length == 0 ? index.layers().size() : indexLayers.length;
+            int k = distinctContexts ? topK * searchLayers : topK;
+            List<List<Neighbor>> hits = index.search(input.vectors(layer), k, indexLayers);
             List<List<LensEntry>> perToken = new ArrayList<>();
             for (List<Neighbor> h : hits) {
                 List<LensEntry> entries = new ArrayList<>();
+                java.util.Set<String> seen = new java.util.HashSet<>();
                 int r = 1;
                 for (Neighbor n : h) {
+                    if (distinctContexts && (!seen.add(n.caption() + "\u0000" + n.position()) || entries.size() == topK)) {
+                        continue;
+                    }
                     entries.add(new LensEntry(r++, n.tokenStr(), n.similarity(), n.tokenId(), Double.NaN, n.caption(),
                             n.position(), n.contextualLayer()));
                 }

@@ -165,14 +165,14 @@ final class TransformerBlock {
 
     private NDArray activate(NDArray x) {
         return switch (bp.activation()) {
-            case SILU -> x.mul(ai.djl.nn.Activation.sigmoid(x));
-            case GELU -> x.mul(x.div((float) Math.sqrt(2.0)).erf().add(1f)).mul(0.5f);
+            case SILU -> x.mul(x.getNDArrayInternal().sigmoid());
+            case GELU -> x.getNDArrayInternal().gelu(); // torch's exact (erf) GELU, one fused kernel
             case GELU_TANH -> {
                 NDArray inner = x.add(x.pow(3f).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
                 yield x.mul(0.5f).mul(inner.tanh().add(1f));
             }
             case RELU -> ai.djl.nn.Activation.relu(x);
-            case QUICK_GELU -> x.mul(ai.djl.nn.Activation.sigmoid(x.mul(1.702f)));
+            case QUICK_GELU -> x.mul(x.mul(1.702f).getNDArrayInternal().sigmoid());
         };
     }
 
