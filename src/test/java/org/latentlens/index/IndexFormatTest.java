@@ -217,7 +217,7 @@ class IndexFormatTest {
             assertEquals(List.of(2), now.layers());
         }
         try (Stream<Path> s = Files.list(dir)) {
-            assertEquals(List.of("data-3", "index.json"),
+            assertEquals(List.of("data-2", "index.json"),
                     s.map(p -> p.getFileName().toString()).sorted().toList());
         }
         String manifest = Files.readString(dir.resolve("index.json"), StandardCharsets.UTF_8);
