@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.latentlens.hub.HubClient;
+import java.util.List;
+import org.latentlens.corpus.Corpus;
+import org.latentlens.index.BuildOptions;
 import org.latentlens.index.ContextualIndex;
+import org.latentlens.index.IndexBuilder;
 import org.latentlens.model.HiddenStates;
 import org.latentlens.model.LoadOptions;
 import org.latentlens.model.Model;
@@ -69,13 +73,72 @@ public final class LatentLens {
             return ModelLoader.loadEmbeddedMiniLm(options);
         }
         if (HubClient.looksLikeRepoId(nameOrPath)) {
-            try (HubClient hub = new HubClient()) {
+            try (HubClient hub = options.hub() == null ? new HubClient() : new HubClient(options.hub())) {
                 return ModelLoader.load(hub.modelFolder(nameOrPath), options);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
         }
         return ModelLoader.load(Path.of(nameOrPath), options);
+    }
+
+    /**
+     * Builds a contextual index of the bundled {@code concepts.txt} with default options (layers
+     * {@code autoLayers(n)}, 50 contexts per token id, batch 32, float16 storage).
+     *
+     * @param model a loaded model with a tokenizer (not closed here)
+     * @param out the index directory (replaced atomically when the build completes; a killed build resumes)
+     * @return the index
+     * @throws IOException if writing fails
+     */
+    public static ContextualIndex buildIndex(Model model, Path out) throws IOException {
+        return buildIndex(model, Corpus.bundled(), BuildOptions.defaults(), out);
+    }
+
+    /**
+     * Builds a contextual index.
+     *
+     * @param model a loaded model with a tokenizer (not closed here)
+     * @param corpus the sentences: {@code Corpus.load(path)} for .txt/.csv, {@code Corpus.of(list)}, {@code Corpus.bundled()}
+     * @param options build options
+     * @param out the index directory
+     * @return the index
+     * @throws IOException if writing fails
+     */
+    public static ContextualIndex buildIndex(Model model, Corpus corpus, BuildOptions options, Path out) throws IOException {
+        return IndexBuilder.build(model, corpus.sentences(), corpus.source(), options, out);
+    }
+
+    /**
+     * Builds a contextual index over a list of sentences.
+     *
+     * @param model a loaded model with a tokenizer (not closed here)
+     * @param sentences the sentences
+     * @param options build options
+     * @param out the index directory
+     * @return the index
+     * @throws IOException if writing fails
+     */
+    public static ContextualIndex buildIndex(Model model, List<String> sentences, BuildOptions options, Path out)
+            throws IOException {
+        return buildIndex(model, Corpus.of(sentences), options, out);
+    }
+
+    /**
+     * Loads a model by name (see {@link #loadModel(String)}), builds an index with it and closes it.
+     *
+     * @param modelNameOrPath {@code "embedded"}, a folder or a Hub repo id
+     * @param corpus the sentences
+     * @param options build options
+     * @param out the index directory
+     * @return the index
+     * @throws IOException if writing fails
+     */
+    public static ContextualIndex buildIndex(String modelNameOrPath, Corpus corpus, BuildOptions options, Path out)
+            throws IOException {
+        try (Model model = loadModel(modelNameOrPath)) {
+            return buildIndex(model, corpus, options, out);
+        }
     }
 
     /**

@@ -53,9 +53,17 @@ public final class HiddenStatesCommand implements Callable<Integer> {
     @Option(names = "--no-logits", description = "skip the LM head")
     boolean noLogits;
 
+    @Option(names = "--rope-semantics", defaultValue = "5",
+            description = "Qwen2-VL positions without position_ids: 5 (transformers 5.x, default) or 4 (4.x)")
+    String ropeSemantics;
+
     @Override
     public Integer call() throws Exception {
         LoadOptions opts = LoadOptions.builder().optConfigFile(config).optWeightsFile(weights).optDevice(device).build();
+        if (VisionHiddenStates.handles(model, opts)) {
+            VisionHiddenStates.run(model, opts, input.inputs, out, !noLogits, ropeSemantics);
+            return 0;
+        }
         try (Model m = ModelLoader.load(model, opts)) {
             TokenBatch batch = input.inputs != null ? readInputs(input.inputs) : m.tokenizer().batch(input.texts);
             boolean logits = m.hasLmHead() && !noLogits;

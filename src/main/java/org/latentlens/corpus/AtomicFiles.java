@@ -20,7 +20,41 @@ final class AtomicFiles {
      * @throws IOException if the write or the rename fails; the temporary file is removed
      */
     static void write(Path target, byte[] bytes) throws IOException {
-        Path abs = target.toAbsolutePath();
+        writeAll(new Path[] {target}, new byte[][] {bytes});
+    }
+
+    /**
+     * Writes several files that belong together: all of them go to temporary files first, and only when every
+     * one is on disk are they renamed over their targets, so a failed write replaces none of them.
+     *
+     * @param targets the files to (re)place
+     * @param contents their new contents, in the same order
+     * @throws IOException if a write or a rename fails; temporary files are removed
+     */
+    static void writeAll(Path[] targets, byte[][] contents) throws IOException {
+        Path[] tmps = new Path[targets.length];
+        try {
+            for (int i = 0; i < targets.length; i++) {
+                tmps[i] = writeTemp(targets[i].toAbsolutePath(), contents[i]);
+            }
+            for (int i = 0; i < targets.length; i++) {
+                Path abs = targets[i].toAbsolutePath();
+                try {
+                    Files.move(tmps[i], abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmps[i], abs, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } finally {
+            for (Path t : tmps) {
+                if (t != null) {
+                    Files.deleteIfExists(t);
+                }
+            }
+        }
+    }
+
+    private static Path writeTemp(Path abs, byte[] bytes) throws IOException {
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
@@ -39,13 +73,10 @@ final class AtomicFiles {
                 }
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
+            return tmp;
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
+            throw e;
         }
     }
 }

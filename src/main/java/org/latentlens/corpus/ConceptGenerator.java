@@ -402,24 +402,28 @@ public final class ConceptGenerator {
     }
 
     /**
-     * Texts that may contain a form of the concept, in database order: for each form, the texts holding its
-     * rarest word (a text holding the whole form holds that word too).
+     * Texts that may contain a form of the concept, in database order: for each form, the texts that hold all
+     * of its words (a text holding the whole form holds each of them).
      */
     private int[] candidateTexts(Concept c) {
         List<int[]> lists = new ArrayList<>();
         int total = 0;
         for (String form : inflections.forms(c.lemma(), c.parts())) {
-            int[] rarest = null;
-            for (String tok : tokens(form)) {
-                int[] l = postings.getOrDefault(tok, new int[0]);
-                if (rarest == null || l.length < rarest.length) {
-                    rarest = l;
-                }
+            String[] toks = tokens(form);
+            if (toks.length == 0) {
+                continue;
             }
-            if (rarest != null) {
-                lists.add(rarest);
-                total += rarest.length;
+            int[][] ps = new int[toks.length][];
+            for (int k = 0; k < toks.length; k++) {
+                ps[k] = postings.getOrDefault(toks[k], new int[0]);
             }
+            Arrays.sort(ps, Comparator.comparingInt(a -> a.length));
+            int[] acc = ps[0];
+            for (int k = 1; k < ps.length && acc.length > 0; k++) {
+                acc = intersect(acc, ps[k]);
+            }
+            lists.add(acc);
+            total += acc.length;
         }
         int[] all = new int[total];
         int k = 0;
@@ -427,7 +431,28 @@ public final class ConceptGenerator {
             System.arraycopy(l, 0, all, k, l.length);
             k += l.length;
         }
-        return Arrays.stream(all).sorted().distinct().toArray();
+        Arrays.sort(all);
+        return Arrays.stream(all).distinct().toArray();
+    }
+
+    /** The common elements of two ascending arrays. */
+    private static int[] intersect(int[] a, int[] b) {
+        int[] out = new int[Math.min(a.length, b.length)];
+        int i = 0;
+        int j = 0;
+        int n = 0;
+        while (i < a.length && j < b.length) {
+            if (a[i] < b[j]) {
+                i++;
+            } else if (a[i] > b[j]) {
+                j++;
+            } else {
+                out[n++] = a[i];
+                i++;
+                j++;
+            }
+        }
+        return Arrays.copyOf(out, n);
     }
 
     private List<Candidate> relationCandidates(Concept c) {
@@ -538,7 +563,7 @@ public final class ConceptGenerator {
         if (!textSynset.isEmpty()) {
             return;
         }
-        Map<String, List<Integer>> lists = new HashMap<>();
+        Map<String, IntList> lists = new HashMap<>();
         for (PartOfSpeech pos : WordNet.FILE_POS) {
             for (Synset s : wn.synsets(pos)) {
                 int start = textSynset.size();
@@ -551,16 +576,37 @@ public final class ConceptGenerator {
                 textRange.put(s, new int[] {start, textSynset.size()});
             }
         }
-        lists.forEach((k, v) -> postings.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+        lists.forEach((k, v) -> postings.put(k, v.toArray()));
     }
 
-    private void addText(Synset s, String text, boolean example, Map<String, List<Integer>> lists) {
+    private void addText(Synset s, String text, boolean example, Map<String, IntList> lists) {
         int id = textSynset.size();
         textSynset.add(s);
         textString.add(text);
         textIsExample.add(example);
-        for (String tok : new TreeSet<>(Arrays.asList(tokens(text)))) {
-            lists.computeIfAbsent(tok, x -> new ArrayList<>()).add(id);
+        for (String tok : tokens(text)) {
+            lists.computeIfAbsent(tok, x -> new IntList()).addOnce(id);
+        }
+    }
+
+    /** A growable list of ascending ints (text ids), without boxing. */
+    private static final class IntList {
+        private int[] a = new int[4];
+        private int n;
+
+        /** Appends an id unless it is already the last one (ids arrive in ascending order). */
+        void addOnce(int v) {
+            if (n > 0 && a[n - 1] == v) {
+                return;
+            }
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(a, n);
         }
     }
 
@@ -623,7 +669,8 @@ public final class ConceptGenerator {
         }
 
         /**
-         * Writes {@code concepts.txt} and its {@code .tsv} sidecar, each atomically.
+         * Writes {@code concepts.txt} and its {@code .tsv} sidecar atomically: both are written to temporary
+         * files first and renamed into place only when both are complete.
          *
          * @param txt the text file; the sidecar is written beside it with the suffix {@code .tsv}
          * @return the path of the sidecar
@@ -631,8 +678,8 @@ public final class ConceptGenerator {
          */
         public Path write(Path txt) throws IOException {
             Path tsvPath = sidecar(txt);
-            AtomicFiles.write(txt, text().getBytes(StandardCharsets.UTF_8));
-            AtomicFiles.write(tsvPath, tsv().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.writeAll(new Path[] {txt, tsvPath},
+                    new byte[][] {text().getBytes(StandardCharsets.UTF_8), tsv().getBytes(StandardCharsets.UTF_8)});
             return tsvPath;
         }
 

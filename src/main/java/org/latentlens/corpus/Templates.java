@@ -120,6 +120,10 @@ final class Templates {
             def = close > 0 ? def.substring(close + 1).strip() : def;
         }
         String d = def.toLowerCase(Locale.ROOT);
+        String head = headWord(word.toLowerCase(Locale.ROOT));
+        if (MASS_SUFFIX.matcher(head).find()) {
+            return Determiner.NONE; // "Diabetes is a disease.", "Pluralism is a ...": never "a pluralism"
+        }
         if (d.startsWith("a ") || d.startsWith("an ") || d.startsWith("any ") || d.startsWith("one ")
                 || d.startsWith("someone ") || d.startsWith("somebody ") || d.startsWith("something ")
                 || d.startsWith("anyone ") || d.startsWith("anything ") || d.startsWith("person ")) {
@@ -128,8 +132,7 @@ final class Templates {
         if (d.startsWith("the ")) {
             // "the act of digging", "the quality of being restless": abstract and mass nouns read best bare
             // ("Excavation is the act of digging."); "the top of a roof" names a unique thing ("The rooftop is").
-            String w = word.toLowerCase(Locale.ROOT);
-            return ABSTRACT_GLOSS.matcher(d).lookingAt() || ABSTRACT_SUFFIX.matcher(w).find()
+            return ABSTRACT_GLOSS.matcher(d).lookingAt() || ABSTRACT_SUFFIX.matcher(head).find()
                     ? Determiner.NONE : Determiner.DEFINITE;
         }
         return Determiner.NONE;
@@ -139,6 +142,21 @@ final class Templates {
             "the (act|acts|action|activity|practice|process|state|condition|quality|property|trait|ability|capacity"
                     + "|power|fact|amount|degree|extent|sum|total|ratio|rate|use|manner|feeling|sense|science|study"
                     + "|art|branch|field|theory|doctrine|belief|time|period)\\b");
+    /** Suffixes of nouns that are (almost) always mass or abstract: diseases, doctrines, fields, qualities. */
+    private static final java.util.regex.Pattern MASS_SUFFIX = java.util.regex.Pattern.compile(
+            "(ism|osis|itis|iasis|emia|aemia|ness|ics|logy|graphy|sophy|nomy|metry|betes)$");
+
+    /** The head of a noun compound: the word before "of" ("law of returns"), else the last word. */
+    static String headWord(String noun) {
+        String[] w = noun.split(" ");
+        for (int i = 1; i < w.length; i++) {
+            if (w[i].equals("of")) {
+                return w[i - 1];
+            }
+        }
+        return w[w.length - 1];
+    }
+
     private static final java.util.regex.Pattern ABSTRACT_SUFFIX = java.util.regex.Pattern.compile(
             "(ness|ity|tion|sion|ment|ance|ence|ism|ing|cy|dom|hood|ship|ure|ics|logy)$");
 

@@ -1,8 +1,11 @@
 package org.latentlens.hub;
 
 import java.time.Duration;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
 
 /**
  * Where per-file download progress goes: a terminal progress bar with bytes/s and ETA, or nowhere.
@@ -11,6 +14,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 public interface DownloadProgress {
     /** Files below this size (1 MiB) get no terminal bar. */
     long SMALL_FILE = 1L << 20;
+    /** Characters per bar line (name, bar, sizes, speed, ETA). */
+    int BAR_WIDTH = 110;
 
     /**
      * Starts tracking one file.
@@ -72,7 +77,13 @@ public interface DownloadProgress {
                 return none().start(name, total, initial); // config and the like: a bar would only flicker
             }
             String task = name.length() > 40 ? "…" + name.substring(name.length() - 39) : name;
+            // Consumers with a fixed width: left to itself, the library probes the terminal through jline for
+            // every bar, which costs about a second each time.
+            ProgressBarConsumer consumer = System.console() != null
+                    ? new InteractiveConsoleProgressBarConsumer(System.err, BAR_WIDTH)
+                    : new ConsoleProgressBarConsumer(System.err, BAR_WIDTH);
             ProgressBar pb = new ProgressBarBuilder()
+                    .setConsumer(consumer)
                     .setTaskName(task)
                     .setInitialMax(total)
                     .setUnit(total >= 0 && total < (10L << 20) ? "KiB" : "MiB", total >= 0 && total < (10L << 20)

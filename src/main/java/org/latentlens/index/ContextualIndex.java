@@ -84,19 +84,26 @@ public final class ContextualIndex implements AutoCloseable {
      * @throws IOException when it cannot be fetched or read
      */
     public static ContextualIndex fromPretrained(String pathOrRepo, int... layers) throws IOException {
+        return fromPretrained(null, pathOrRepo, layers);
+    }
+
+    /**
+     * As {@link #fromPretrained(String, int...)}, with explicit Hub settings.
+     *
+     * @param settings endpoint, token, cache and offline mode; null for those of the environment
+     * @param pathOrRepo a folder or a repo id
+     * @param layers the layers to load; none means all
+     * @return the index
+     * @throws IOException when it cannot be fetched or read
+     */
+    public static ContextualIndex fromPretrained(org.latentlens.hub.HubSettings settings, String pathOrRepo, int... layers)
+            throws IOException {
         Path dir;
-        try (HubClient hub = new HubClient()) {
+        try (HubClient hub = settings == null ? new HubClient() : new HubClient(settings)) {
             dir = hub.indexFolder(pathOrRepo, layers.length == 0 ? null : layers);
         }
         if (java.nio.file.Files.isRegularFile(dir.resolve("index.json"))) {
-            ContextualIndex index = open(dir);
-            for (int l : layers) {
-                if (!index.layers().contains(l)) {
-                    throw new IllegalArgumentException("layer " + l + " is not in the index at " + pathOrRepo
-                            + "; available: " + index.layers());
-                }
-            }
-            return index;
+            return IndexReader.open(dir, layers);
         }
         return fromDirectory(dir, layers);
     }

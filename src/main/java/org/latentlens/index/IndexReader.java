@@ -71,7 +71,23 @@ final class IndexReader {
     }
 
     static ContextualIndex open(Path dir) throws IOException {
+        return open(dir, new int[0]);
+    }
+
+    /**
+     * Opens only some layers: the files of the others need not exist (a partial download from the Hub).
+     *
+     * @param dir the index directory
+     * @param only the layers to open; none means all
+     * @return the index
+     * @throws IOException if a file cannot be read
+     */
+    static ContextualIndex open(Path dir, int[] only) throws IOException {
         JsonNode m = manifest(dir);
+        java.util.Set<Integer> wanted = new java.util.HashSet<>();
+        for (int l : only) {
+            wanted.add(l);
+        }
         Path mf = dir.resolve(IndexWriter.MANIFEST);
         Path data = dir.resolve(require(m, "dataDir", mf).asText());
         int hidden = require(m, "hiddenSize", mf).asInt();
@@ -87,6 +103,9 @@ final class IndexReader {
         SortedMap<Integer, ContextualIndex.Layer> layers = new TreeMap<>();
         for (JsonNode ln : require(m, "layers", mf)) {
             int layer = require(ln, "layer", mf).asInt();
+            if (only.length > 0 && !wanted.remove(layer)) {
+                continue;
+            }
             long rows = require(ln, "rows", mf).asLong();
             String rowsName = require(ln, "rowTable", mf).asText();
             RowTable rt = rowTables.get(rowsName);
@@ -101,6 +120,10 @@ final class IndexReader {
             Path vec = data.resolve(require(ln, "vectors", mf).asText());
             VectorStore store = openVectors(vec, layer, rows, hidden, dtype);
             layers.put(layer, new ContextualIndex.Layer(layer, store, rt));
+        }
+        if (!wanted.isEmpty()) {
+            throw new IllegalArgumentException("layers " + new java.util.TreeSet<>(wanted) + " are not in the index at "
+                    + dir + "; available: " + layers.keySet());
         }
         JsonNode corpus = m.path("corpus");
         Map<String, Object> options = new LinkedHashMap<>();

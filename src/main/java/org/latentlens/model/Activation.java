@@ -23,6 +23,25 @@ public enum Activation {
     }
 
     /**
+     * Applies the activation elementwise, in the input's precision, with HuggingFace's formulas.
+     *
+     * @param x input
+     * @return act(x)
+     */
+    public ai.djl.ndarray.NDArray apply(ai.djl.ndarray.NDArray x) {
+        return switch (this) {
+            case SILU -> x.mul(x.getNDArrayInternal().sigmoid());
+            case GELU -> x.getNDArrayInternal().gelu(); // torch's exact (erf) GELU, one fused kernel
+            case GELU_TANH -> {
+                ai.djl.ndarray.NDArray inner = x.add(x.pow(3f).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
+                yield x.mul(0.5f).mul(inner.tanh().add(1f));
+            }
+            case RELU -> ai.djl.nn.Activation.relu(x);
+            case QUICK_GELU -> x.mul(x.mul(1.702f).getNDArrayInternal().sigmoid());
+        };
+    }
+
+    /**
      * @param name a config's {@code hidden_act} / {@code hidden_activation} / {@code activation_function}
      * @param source where it was read, for the message
      * @return the activation

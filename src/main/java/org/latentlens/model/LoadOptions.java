@@ -12,8 +12,10 @@ public final class LoadOptions {
     private final String weightsFile;
     private final String device;
     private final Boolean addBos;
+    private final org.latentlens.hub.HubSettings hub;
 
     private LoadOptions(Builder b) {
+        this.hub = b.hub;
         this.configFile = b.configFile;
         this.weightsFile = b.weightsFile;
         this.device = b.device;
@@ -45,6 +47,11 @@ public final class LoadOptions {
         return device;
     }
 
+    /** @return Hub settings for repo ids, or null for those of the environment ({@code HF_*} variables) */
+    public org.latentlens.hub.HubSettings hub() {
+        return hub;
+    }
+
     /** @return the BOS override, or null for the checkpoint's own policy */
     public Boolean addBos() {
         return addBos;
@@ -62,8 +69,15 @@ public final class LoadOptions {
         private String weightsFile;
         private String device = "cpu";
         private Boolean addBos;
+        private org.latentlens.hub.HubSettings hub;
 
         private Builder() {
+        }
+
+        /** @param settings Hub endpoint, token, cache and offline mode for repo ids @return this builder */
+        public Builder optHub(org.latentlens.hub.HubSettings settings) {
+            this.hub = settings;
+            return this;
         }
 
         /** @param name config file name (for example {@code config.transformers4.json}) @return this builder */

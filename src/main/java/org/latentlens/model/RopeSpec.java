@@ -10,8 +10,10 @@ import org.latentlens.io.ConfigException;
  * @param type the rope type ({@code default}, {@code linear}, {@code llama3})
  * @param invFreq inverse frequencies, rotaryDim/2 of them
  * @param attentionScaling the factor HuggingFace multiplies cos and sin by (1 for these types)
+ * @param mropeSection Qwen2-VL's multimodal rope: how many frequency pairs take the temporal, height and
+ *     width position (summing to rotaryDim/2), or null for ordinary 1-D positions
  */
-public record RopeSpec(String type, float[] invFreq, float attentionScaling) {
+public record RopeSpec(String type, float[] invFreq, float attentionScaling, int[] mropeSection) {
 
     /** Rope types this runtime implements. */
     public static final java.util.List<String> SUPPORTED = java.util.List.of("default", "linear", "llama3");
@@ -27,7 +29,8 @@ public record RopeSpec(String type, float[] invFreq, float attentionScaling) {
         double theta = number(params, "rope_theta", source);
         float[] inv = defaultInvFreq(theta, rotaryDim);
         switch (type) {
-            case "default" -> {
+            case "default", "mrope" -> {
+                // "mrope" (old Qwen2-VL configs' rope_scaling.type) has default frequencies; its axis split is mrope_section
             }
             case "linear" -> {
                 float factor = (float) number(params, "factor", source);
@@ -38,7 +41,25 @@ public record RopeSpec(String type, float[] invFreq, float attentionScaling) {
             case "llama3" -> llama3(inv, params, source);
             default -> throw new ConfigException(source + ": unsupported rope_type \"" + type + "\"; supported: " + SUPPORTED);
         }
-        return new RopeSpec(type, inv, 1f);
+        return new RopeSpec(type, inv, 1f, null);
+    }
+
+    /**
+     * @param section frequency pairs per axis (temporal, height, width), summing to {@code invFreq.length}
+     * @param source config file, for messages
+     * @return a copy that reads 3-D (mRoPE) positions
+     * @throws ConfigException when the section does not cover the rotary frequencies
+     */
+    public RopeSpec withMropeSection(int[] section, String source) {
+        int sum = 0;
+        for (int v : section) {
+            sum += v;
+        }
+        if (section.length != 3 || sum != invFreq.length) {
+            throw new ConfigException(source + ": \"mrope_section\" " + java.util.Arrays.toString(section)
+                    + " must have 3 entries summing to head_dim/2 = " + invFreq.length);
+        }
+        return new RopeSpec(type, invFreq, attentionScaling, section.clone());
     }
 
     private static double number(Map<String, Object> p, String key, String source) {
@@ -49,8 +70,14 @@ public record RopeSpec(String type, float[] invFreq, float attentionScaling) {
         return n.doubleValue();
     }
 
-    /** {@code 1 / base^(arange(0, dim, 2) / dim)}, each step in float32 as torch does it. */
-    static float[] defaultInvFreq(double base, int dim) {
+    /**
+     * {@code 1 / base^(arange(0, dim, 2) / dim)}, each step in float32 as torch does it.
+     *
+     * @param base rope theta
+     * @param dim rotated dimensions
+     * @return dim/2 inverse frequencies
+     */
+    public static float[] defaultInvFreq(double base, int dim) {
         float[] inv = new float[dim / 2];
         for (int i = 0; i < inv.length; i++) {
             float exponent = (float) (2 * i) / (float) dim;

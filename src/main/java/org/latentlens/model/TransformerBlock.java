@@ -27,6 +27,9 @@ final class TransformerBlock {
     private final Norm mlpOut;
     private final Norm qNorm;
     private final Norm kNorm;
+    /** DINOv2's per-channel layer scale after attention and after the MLP, or null (most models). */
+    private NDArray layerScale1;
+    private NDArray layerScale2;
 
     TransformerBlock(Blueprint bp, int layer, NDArray wQkv, NDArray bQkv, NDArray wO, NDArray bO, NDArray wUp,
                      NDArray bUp, NDArray wDown, NDArray bDown, Norm attnIn, Norm attnOut, Norm mlpIn, Norm mlpOut,
@@ -50,6 +53,18 @@ final class TransformerBlock {
     }
 
     /**
+     * Adds a per-channel layer scale (DINOv2, CaiT): the attention and MLP outputs are multiplied by
+     * {@code ls1} and {@code ls2} before their residual additions.
+     *
+     * @param ls1 scale of the attention output [D]
+     * @param ls2 scale of the MLP output [D]
+     */
+    void setLayerScale(NDArray ls1, NDArray ls2) {
+        this.layerScale1 = ls1;
+        this.layerScale2 = ls2;
+    }
+
+    /**
      * @param x packed residual stream [T, D]
      * @param batch layout and masks
      * @param rope cos and sin [T, 1, rotaryDim] for this layer's rope, or null
@@ -62,6 +77,9 @@ final class TransformerBlock {
         if (attnOut != null && !post) {
             a = attnOut.apply(a);
         }
+        if (layerScale1 != null) {
+            a = a.mul(layerScale1);
+        }
         x = x.add(a);
         if (post) {
             x = attnOut.apply(x);
@@ -70,6 +88,9 @@ final class TransformerBlock {
         NDArray m = mlp(h);
         if (mlpOut != null && !post) {
             m = mlpOut.apply(m);
+        }
+        if (layerScale2 != null) {
+            m = m.mul(layerScale2);
         }
         x = x.add(m);
         if (post) {
@@ -164,16 +185,7 @@ final class TransformerBlock {
     }
 
     private NDArray activate(NDArray x) {
-        return switch (bp.activation()) {
-            case SILU -> x.mul(x.getNDArrayInternal().sigmoid());
-            case GELU -> x.getNDArrayInternal().gelu(); // torch's exact (erf) GELU, one fused kernel
-            case GELU_TANH -> {
-                NDArray inner = x.add(x.pow(3f).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
-                yield x.mul(0.5f).mul(inner.tanh().add(1f));
-            }
-            case RELU -> ai.djl.nn.Activation.relu(x);
-            case QUICK_GELU -> x.mul(x.mul(1.702f).getNDArrayInternal().sigmoid());
-        };
+        return bp.activation().apply(x);
     }
 
     /** @return the shape check helper's view of this block, for messages */

@@ -50,6 +50,7 @@ public final class TransformerModel implements Model {
     private final NDArray poolerW;
     private final NDArray poolerB;
     private final NDArray embedMatrix;
+    private final WeightLoader loader;
 
     /**
      * Builds the model from resolved parts; use {@code LatentLens.loadModel} or {@link ModelLoader}.
@@ -70,7 +71,8 @@ public final class TransformerModel implements Model {
         this.tokenizerMissingReason = tokenizerMissingReason;
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         try {
-            WeightResolver r = new WeightResolver(weights);
+            loader = new WeightLoader(bp, weights, manager);
+            WeightResolver r = loader.resolver();
             WeightNames n = bp.names();
             int d = bp.hiddenSize();
             String embName = r.require(n.embed() + ".weight");
@@ -121,128 +123,23 @@ public final class TransformerModel implements Model {
     }
 
     private TransformerBlock loadBlock(WeightResolver r, int i) {
-        WeightNames n = bp.names();
-        int d = bp.hiddenSize();
-        int qDim = bp.numHeads() * bp.headDim();
-        int kvDim = bp.numKvHeads() * bp.headDim();
-        int inter = bp.intermediateSize();
-        NDArray wQkv;
-        NDArray bQkv = null;
-        if (n.qkv() != null) {
-            String base = WeightNames.at(n.qkv(), i);
-            wQkv = projection(r.require(base + ".weight"), qDim + 2 * kvDim, d);
-            if (bp.qkvBias()) {
-                bQkv = vector(r.require(base + ".bias"), qDim + 2 * kvDim);
-            }
-        } else {
-            String q = WeightNames.at(n.q(), i);
-            String k = WeightNames.at(n.k(), i);
-            String v = WeightNames.at(n.v(), i);
-            wQkv = fuse(projection(r.require(q + ".weight"), qDim, d), projection(r.require(k + ".weight"), kvDim, d),
-                    projection(r.require(v + ".weight"), kvDim, d));
-            if (bp.qkvBias()) {
-                bQkv = fuse(vector(r.require(q + ".bias"), qDim), vector(r.require(k + ".bias"), kvDim),
-                        vector(r.require(v + ".bias"), kvDim));
-            }
-        }
-        String o = WeightNames.at(n.o(), i);
-        NDArray wO = projection(r.require(o + ".weight"), d, qDim);
-        NDArray bO = bp.outBias() ? vector(r.require(o + ".bias"), d) : null;
-        NDArray wUp;
-        NDArray bUp = null;
-        if (!bp.gatedMlp()) {
-            String up = WeightNames.at(n.up(), i);
-            wUp = projection(r.require(up + ".weight"), inter, d);
-            bUp = bp.mlpBias() ? vector(r.require(up + ".bias"), inter) : null;
-        } else if (n.gateUp() != null) {
-            String gu = WeightNames.at(n.gateUp(), i);
-            wUp = projection(r.require(gu + ".weight"), 2 * inter, d);
-            bUp = bp.mlpBias() ? vector(r.require(gu + ".bias"), 2 * inter) : null;
-        } else {
-            String g = WeightNames.at(n.gate(), i);
-            String up = WeightNames.at(n.up(), i);
-            wUp = fuse(projection(r.require(g + ".weight"), inter, d), projection(r.require(up + ".weight"), inter, d));
-            if (bp.mlpBias()) {
-                bUp = fuse(vector(r.require(g + ".bias"), inter), vector(r.require(up + ".bias"), inter));
-            }
-        }
-        String down = WeightNames.at(n.down(), i);
-        NDArray wDown = projection(r.require(down + ".weight"), d, inter);
-        NDArray bDown = bp.mlpBias() ? vector(r.require(down + ".bias"), d) : null;
-        Norm qn = null;
-        Norm kn = null;
-        if (bp.qkNorm() == Blueprint.QkNorm.PER_HEAD) {
-            qn = norm(r, WeightNames.at(n.qNorm(), i), bp.headDim());
-            kn = norm(r, WeightNames.at(n.kNorm(), i), bp.headDim());
-        } else if (bp.qkNorm() == Blueprint.QkNorm.WHOLE) {
-            qn = norm(r, WeightNames.at(n.qNorm(), i), qDim);
-            kn = norm(r, WeightNames.at(n.kNorm(), i), kvDim);
-        }
-        return new TransformerBlock(bp, i, wQkv, bQkv, wO, bO, wUp, bUp, wDown, bDown,
-                optNorm(r, n.attnInNorm(), i, d), optNorm(r, n.attnOutNorm(), i, d),
-                optNorm(r, n.mlpInNorm(), i, d), optNorm(r, n.mlpOutNorm(), i, d), qn, kn);
-    }
-
-    private Norm optNorm(WeightResolver r, String template, int layer, int dim) {
-        return template == null ? null : norm(r, WeightNames.at(template, layer), dim);
+        return loader.loadBlock(i);
     }
 
     private Norm norm(WeightResolver r, String prefix, int dim) {
-        if (bp.norm() == NormKind.LAYER_NORM_NO_PARAMS) {
-            return new Norm(bp.norm(), null, null, bp.normEps(), dim, manager);
-        }
-        NDArray w = vector(r.require(prefix + ".weight"), dim);
-        NDArray b = null;
-        if (bp.norm() == NormKind.LAYER_NORM) {
-            String bn = r.find(prefix + ".bias");
-            b = bn == null ? null : vector(bn, dim);
-        }
-        return new Norm(bp.norm(), w, b, bp.normEps(), dim, manager);
+        return loader.norm(prefix, dim);
     }
 
     private void checkShape(String name, long... expected) {
-        TensorInfo info = weights.info(name);
-        if (!java.util.Arrays.equals(info.shape(), expected)) {
-            throw new TensorFormatException("tensor '" + name + "' in " + info.source() + " has shape "
-                    + java.util.Arrays.toString(info.shape()) + " but the config (" + bp.modelType() + ", hidden "
-                    + bp.hiddenSize() + ", vocab " + bp.vocabSize() + ") needs " + java.util.Arrays.toString(expected));
-        }
+        loader.checkShape(name, expected);
     }
 
     private NDArray vector(String name, long len) {
-        checkShape(name, len);
-        return manager.create(weights.loadFloat32(name), new Shape(len), DataType.FLOAT32);
+        return loader.vector(name, len);
     }
 
     private NDArray matrix(String name, long rows, long cols) {
-        checkShape(name, rows, cols);
-        long bytes = rows * cols * 4;
-        if (bytes <= MAX_CHUNK_BYTES) {
-            return manager.create(weights.loadFloat32(name), new Shape(rows, cols), DataType.FLOAT32);
-        }
-        long step = Math.max(1, MAX_CHUNK_BYTES / (cols * 4));
-        List<NDArray> parts = new ArrayList<>();
-        for (long r0 = 0; r0 < rows; r0 += step) {
-            long n = Math.min(step, rows - r0);
-            parts.add(manager.create(weights.loadFloat32Rows(name, r0, n), new Shape(n, cols), DataType.FLOAT32));
-        }
-        return NDArrays.concat(new NDList(parts), 0);
-    }
-
-    /** A projection weight in nn.Linear layout [out, in], transposing GPT-2's Conv1D [in, out] (a view). */
-    private NDArray projection(String name, long out, long in) {
-        if (bp.conv1dWeights()) {
-            return matrix(name, in, out).transpose();
-        }
-        return matrix(name, out, in);
-    }
-
-    private NDArray fuse(NDArray... parts) {
-        NDArray f = NDArrays.concat(new NDList(parts), 0);
-        for (NDArray p : parts) {
-            p.close();
-        }
-        return f;
+        return loader.matrix(name, rows, cols);
     }
 
     private FloatBuffer table(WeightResolver r, String canonical, int rows, int d) {
@@ -311,7 +208,25 @@ public final class TransformerModel implements Model {
 
     @Override
     public HiddenStates hiddenStates(TokenBatch input, ForwardOptions options) {
+        return hiddenStates(input, options, null);
+    }
+
+    /**
+     * A forward with explicit position ids, as HuggingFace's {@code position_ids}: [1][B][L] for ordinary
+     * rotary positions, or [3][B][L] (temporal, height, width) for a multimodal rope (Qwen2-VL's mRoPE,
+     * whose {@code mrope_section} picks the axis of each frequency). Padding positions are ignored.
+     *
+     * @param input ids and mask
+     * @param options what to return
+     * @param positionIds [axes][B][L], or null for each token's column (the default)
+     * @return the states
+     * @throws IllegalArgumentException naming {@code position_ids} when its shape does not fit
+     */
+    public HiddenStates hiddenStates(TokenBatch input, ForwardOptions options, long[][][] positionIds) {
         validate(input);
+        if (positionIds != null) {
+            validatePositions(input, positionIds);
+        }
         int d = bp.hiddenSize();
         int n = bp.numLayers();
         int b = input.batchSize();
@@ -334,7 +249,7 @@ public final class TransformerModel implements Model {
             if (options.wantsState(0)) {
                 states[0] = unpack(x.toFloatArray(), batch, d, len);
             }
-            Map<RopeSpec, NDArray[]> ropes = ropeTables(batch, fwd);
+            Map<RopeSpec, NDArray[]> ropes = ropeTables(batch, fwd, positionIds);
             boolean needLast = options.logits() || poolerW != null;
             for (int i = 0; i < n; i++) {
                 NDArray out;
@@ -480,7 +395,25 @@ public final class TransformerModel implements Model {
     }
 
     /** cos and sin [T, 1, rotaryDim] per distinct rope of the model, for the tokens' positions (their columns). */
-    private Map<RopeSpec, NDArray[]> ropeTables(PackedBatch batch, NDManager fwd) {
+    private void validatePositions(TokenBatch input, long[][][] pos) {
+        boolean mrope = bp.ropePerLayer() != null && bp.ropePerLayer().stream().anyMatch(r -> r.mropeSection() != null);
+        if (bp.ropePerLayer() == null) {
+            throw new IllegalArgumentException("position_ids given, but " + id + " (" + bp.modelType()
+                    + ") has no rotary positions to apply them to");
+        }
+        if (pos.length != 1 && pos.length != 3 || (mrope && pos.length != 3)) {
+            throw new IllegalArgumentException("position_ids has " + pos.length + " axes; " + id + " needs "
+                    + (mrope ? "3 (temporal, height, width: mRoPE)" : "1 (or 3 equal ones)"));
+        }
+        for (long[][] axis : pos) {
+            if (axis.length != input.batchSize() || axis[0].length != input.seqLen()) {
+                throw new IllegalArgumentException("position_ids has shape [" + pos.length + ", " + axis.length + ", "
+                        + axis[0].length + "] but input_ids is [" + input.batchSize() + ", " + input.seqLen() + "]");
+            }
+        }
+    }
+
+    private Map<RopeSpec, NDArray[]> ropeTables(PackedBatch batch, NDManager fwd, long[][][] positionIds) {
         Map<RopeSpec, NDArray[]> out = new IdentityHashMap<>();
         if (bp.ropePerLayer() == null) {
             return out;
@@ -493,9 +426,21 @@ public final class TransformerModel implements Model {
             }
             float[] cos = new float[batch.tokens * rot];
             float[] sin = new float[batch.tokens * rot];
+            int[] axisOf = new int[half]; // mRoPE: which position axis each frequency reads
+            if (spec.mropeSection() != null) {
+                int i = 0;
+                for (int a = 0; a < 3; a++) {
+                    for (int k = 0; k < spec.mropeSection()[a]; k++) {
+                        axisOf[i++] = a;
+                    }
+                }
+            }
             for (int t = 0; t < batch.tokens; t++) {
-                float pos = batch.colOf[t];
+                int row = batch.rowOf[t];
+                int col = batch.colOf[t];
                 for (int i = 0; i < half; i++) {
+                    float pos = positionIds == null ? col
+                            : positionIds[positionIds.length == 1 ? 0 : axisOf[i]][row][col];
                     float freq = pos * spec.invFreq()[i]; // float32 product, as HF's float32 matmul
                     float c = (float) Math.cos(freq) * spec.attentionScaling();
                     float s = (float) Math.sin(freq) * spec.attentionScaling();

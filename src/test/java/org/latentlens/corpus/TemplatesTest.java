@@ -23,6 +23,12 @@ class TemplatesTest {
                         "the star that is the source of light and heat for the planets"), "sun"));
         assertEquals("Excavation is the act of digging.",
                 Templates.definition(synset(PartOfSpeech.NOUN, "the act of digging"), "excavation"));
+        assertEquals("Diabetes is a polygenic disease.",
+                Templates.definition(synset(PartOfSpeech.NOUN, "a polygenic disease"), "diabetes"));
+        assertEquals("Pluralism is a social organization.",
+                Templates.definition(synset(PartOfSpeech.NOUN, "a social organization"), "pluralism"));
+        assertEquals("A law of diminishing returns is a law.",
+                Templates.definition(synset(PartOfSpeech.NOUN, "a law"), "law of diminishing returns"));
         assertEquals("Water is binary compound that occurs at room temperature as a clear liquid.",
                 Templates.definition(synset(PartOfSpeech.NOUN,
                         "binary compound that occurs at room temperature as a clear liquid"), "water"));

@@ -15,7 +15,7 @@ public final class Families {
 
     static {
         for (Family f : List.of(new Llama(), new Mistral(), new Qwen2(), new Gemma(), new Olmo(), new Phi3(),
-                new Gpt2(), new Bert())) {
+                new Gpt2(), new Bert(), new Qwen2Vl())) {
             for (String t : f.modelTypes()) {
                 BY_TYPE.put(t, f);
             }

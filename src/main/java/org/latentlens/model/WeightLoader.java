@@ -1,0 +1,166 @@
+package org.latentlens.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.latentlens.io.TensorFormatException;
+import org.latentlens.io.TensorInfo;
+import org.latentlens.io.WeightSource;
+
+/**
+ * Loads the weights of the shared blocks for one blueprint: shape-checked float32 tensors, fused q|k|v
+ * and gate|up projections, norms. Shared by the text runtime ({@link TransformerModel}) and every other
+ * stack of blocks ({@link BlockStack}: vision towers), so both read weights the same way.
+ */
+final class WeightLoader {
+    /** Rows per chunk when a float32 tensor would not fit one 2 GiB buffer. */
+    static final long MAX_CHUNK_BYTES = 1L << 30;
+
+    private final Blueprint bp;
+    private final WeightSource weights;
+    private final NDManager manager;
+    private final WeightResolver resolver;
+
+    WeightLoader(Blueprint bp, WeightSource weights, NDManager manager) {
+        this.bp = bp;
+        this.weights = weights;
+        this.manager = manager;
+        this.resolver = new WeightResolver(weights);
+    }
+
+    WeightResolver resolver() {
+        return resolver;
+    }
+
+    TransformerBlock loadBlock(int i) {
+        WeightResolver r = resolver;
+        WeightNames n = bp.names();
+        int d = bp.hiddenSize();
+        int qDim = bp.numHeads() * bp.headDim();
+        int kvDim = bp.numKvHeads() * bp.headDim();
+        int inter = bp.intermediateSize();
+        NDArray wQkv;
+        NDArray bQkv = null;
+        if (n.qkv() != null) {
+            String base = WeightNames.at(n.qkv(), i);
+            wQkv = projection(r.require(base + ".weight"), qDim + 2 * kvDim, d);
+            if (bp.qkvBias()) {
+                bQkv = vector(r.require(base + ".bias"), qDim + 2 * kvDim);
+            }
+        } else {
+            String q = WeightNames.at(n.q(), i);
+            String k = WeightNames.at(n.k(), i);
+            String v = WeightNames.at(n.v(), i);
+            wQkv = fuse(projection(r.require(q + ".weight"), qDim, d), projection(r.require(k + ".weight"), kvDim, d),
+                    projection(r.require(v + ".weight"), kvDim, d));
+            if (bp.qkvBias()) {
+                bQkv = fuse(vector(r.require(q + ".bias"), qDim), vector(r.require(k + ".bias"), kvDim),
+                        vector(r.require(v + ".bias"), kvDim));
+            }
+        }
+        String o = WeightNames.at(n.o(), i);
+        NDArray wO = projection(r.require(o + ".weight"), d, qDim);
+        NDArray bO = bp.outBias() ? vector(r.require(o + ".bias"), d) : null;
+        NDArray wUp;
+        NDArray bUp = null;
+        if (!bp.gatedMlp()) {
+            String up = WeightNames.at(n.up(), i);
+            wUp = projection(r.require(up + ".weight"), inter, d);
+            bUp = bp.mlpBias() ? vector(r.require(up + ".bias"), inter) : null;
+        } else if (n.gateUp() != null) {
+            String gu = WeightNames.at(n.gateUp(), i);
+            wUp = projection(r.require(gu + ".weight"), 2 * inter, d);
+            bUp = bp.mlpBias() ? vector(r.require(gu + ".bias"), 2 * inter) : null;
+        } else {
+            String g = WeightNames.at(n.gate(), i);
+            String up = WeightNames.at(n.up(), i);
+            wUp = fuse(projection(r.require(g + ".weight"), inter, d), projection(r.require(up + ".weight"), inter, d));
+            if (bp.mlpBias()) {
+                bUp = fuse(vector(r.require(g + ".bias"), inter), vector(r.require(up + ".bias"), inter));
+            }
+        }
+        String down = WeightNames.at(n.down(), i);
+        NDArray wDown = projection(r.require(down + ".weight"), d, inter);
+        NDArray bDown = bp.mlpBias() ? vector(r.require(down + ".bias"), d) : null;
+        Norm qn = null;
+        Norm kn = null;
+        if (bp.qkNorm() == Blueprint.QkNorm.PER_HEAD) {
+            qn = norm(WeightNames.at(n.qNorm(), i), bp.headDim());
+            kn = norm(WeightNames.at(n.kNorm(), i), bp.headDim());
+        } else if (bp.qkNorm() == Blueprint.QkNorm.WHOLE) {
+            qn = norm(WeightNames.at(n.qNorm(), i), qDim);
+            kn = norm(WeightNames.at(n.kNorm(), i), kvDim);
+        }
+        return new TransformerBlock(bp, i, wQkv, bQkv, wO, bO, wUp, bUp, wDown, bDown,
+                optNorm(n.attnInNorm(), i, d), optNorm(n.attnOutNorm(), i, d),
+                optNorm(n.mlpInNorm(), i, d), optNorm(n.mlpOutNorm(), i, d), qn, kn);
+    }
+
+    Norm optNorm(String template, int layer, int dim) {
+        return template == null ? null : norm(WeightNames.at(template, layer), dim);
+    }
+
+    Norm norm(String prefix, int dim) {
+        if (bp.norm() == NormKind.LAYER_NORM_NO_PARAMS) {
+            return new Norm(bp.norm(), null, null, bp.normEps(), dim, manager);
+        }
+        NDArray w = vector(resolver.require(prefix + ".weight"), dim);
+        NDArray b = null;
+        if (bp.norm() == NormKind.LAYER_NORM) {
+            String bn = resolver.find(prefix + ".bias");
+            b = bn == null ? null : vector(bn, dim);
+        }
+        return new Norm(bp.norm(), w, b, bp.normEps(), dim, manager);
+    }
+
+    void checkShape(String name, long... expected) {
+        TensorInfo info = weights.info(name);
+        if (!Arrays.equals(info.shape(), expected)) {
+            throw new TensorFormatException("tensor '" + name + "' in " + info.source() + " has shape "
+                    + Arrays.toString(info.shape()) + " but the config (" + bp.modelType() + ", hidden "
+                    + bp.hiddenSize() + ", vocab " + bp.vocabSize() + ") needs " + Arrays.toString(expected));
+        }
+    }
+
+    NDArray vector(String name, long len) {
+        checkShape(name, len);
+        return manager.create(weights.loadFloat32(name), new Shape(len), DataType.FLOAT32);
+    }
+
+    NDArray matrix(String name, long rows, long cols) {
+        checkShape(name, rows, cols);
+        long bytes = rows * cols * 4;
+        if (bytes <= MAX_CHUNK_BYTES) {
+            return manager.create(weights.loadFloat32(name), new Shape(rows, cols), DataType.FLOAT32);
+        }
+        long step = Math.max(1, MAX_CHUNK_BYTES / (cols * 4));
+        List<NDArray> parts = new ArrayList<>();
+        for (long r0 = 0; r0 < rows; r0 += step) {
+            long n = Math.min(step, rows - r0);
+            parts.add(manager.create(weights.loadFloat32Rows(name, r0, n), new Shape(n, cols), DataType.FLOAT32));
+        }
+        return NDArrays.concat(new NDList(parts), 0);
+    }
+
+    /** A projection weight in nn.Linear layout [out, in], transposing GPT-2's Conv1D [in, out] (a view). */
+    NDArray projection(String name, long out, long in) {
+        if (bp.conv1dWeights()) {
+            return matrix(name, in, out).transpose();
+        }
+        return matrix(name, out, in);
+    }
+
+    NDArray fuse(NDArray... parts) {
+        NDArray f = NDArrays.concat(new NDList(parts), 0);
+        for (NDArray p : parts) {
+            p.close();
+        }
+        return f;
+    }
+}

@@ -1,0 +1,63 @@
+package org.latentlens.vision.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.latentlens.TestFixtures;
+
+/** Fixture locations and the 1e-4 comparison of the vision parity tests. */
+final class VisionFixtures {
+    static final double TOLERANCE = 1e-4;
+
+    private VisionFixtures() {
+    }
+
+    /** @return a folder under {@code fixtures/hf-tiny-vision} */
+    static Path folder(String name) {
+        return TestFixtures.resource("fixtures/hf-tiny-vision/" + name);
+    }
+
+    /** Max |diff| over every value; fails above the tolerance. */
+    static void assertClose(String what, float[] want, float[] got) {
+        assertEquals(want.length, got.length, what + " size");
+        double max = 0;
+        for (int i = 0; i < want.length; i++) {
+            double diff = Math.abs(want[i] - got[i]);
+            if (!(diff <= max)) {
+                max = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff;
+            }
+        }
+        assertTrue(max <= TOLERANCE, what + ": max |diff| " + max + " > " + TOLERANCE);
+    }
+
+    /** Max |diff| over the rows [B, L, width] whose mask is 1. */
+    static void assertCloseMasked(String what, float[] want, float[] got, long[][] mask, int width) {
+        assertEquals(want.length, got.length, what + " size");
+        int len = mask[0].length;
+        double max = 0;
+        for (int b = 0; b < mask.length; b++) {
+            for (int c = 0; c < len; c++) {
+                if (mask[b][c] == 0) {
+                    continue;
+                }
+                int base = (b * len + c) * width;
+                for (int j = 0; j < width; j++) {
+                    double diff = Math.abs(want[base + j] - got[base + j]);
+                    if (!(diff <= max)) {
+                        max = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff;
+                    }
+                }
+            }
+        }
+        assertTrue(max <= TOLERANCE, what + ": max |diff| " + max + " > " + TOLERANCE);
+    }
+
+    static long[][] reshape(long[] flat, int b, int len) {
+        long[][] out = new long[b][len];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(flat, i * len, out[i], 0, len);
+        }
+        return out;
+    }
+}
