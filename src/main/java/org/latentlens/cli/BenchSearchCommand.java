@@ -129,7 +129,11 @@ public final class BenchSearchCommand implements Callable<Integer> {
 
     /** Maps a bank's layer files (no copy) as an index without metadata. */
     static ContextualIndex openBank(Path dir) throws IOException {
-        JsonNode b = new ObjectMapper().readTree(dir.resolve("bank.json").toFile());
+        Path manifest = dir.resolve("bank.json");
+        if (!Files.isRegularFile(manifest)) {
+            throw new IllegalArgumentException("no bank.json in " + dir + ": make a bank with 'latentlens bench make-bank'");
+        }
+        JsonNode b = new ObjectMapper().readTree(manifest.toFile());
         for (String f : List.of("layers", "N", "D")) {
             if (!b.has(f)) {
                 throw new IllegalArgumentException(dir.resolve("bank.json") + ": field \"" + f + "\" is missing");

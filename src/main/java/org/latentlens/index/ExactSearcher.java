@@ -7,9 +7,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Exact inner-product top-k over several layers of stored rows, blockwise and multi-threaded.
@@ -22,18 +19,22 @@ import jdk.incubator.vector.VectorSpecies;
  * Only one [queries x block] tile of scores exists at a time per thread (never a full [T, N] matrix);
  * each tile is scanned against the per-query k-th best similarity so far.
  *
- * <p>Determinism: each score is accumulated in dimension order by one vector lane, so it does not depend
- * on the block size, the thread count or the order in which blocks are done; ties are broken by layer,
+ * <p>Determinism: each score is accumulated in dimension order by one vector lane (the depth slices are
+ * added in order too), so it does not depend on the block size, the thread count or the order in which
+ * blocks are done; ties are broken by layer,
  * then row ({@link SearchHit#compare}).
  */
 final class ExactSearcher {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    /** Floats per vector: 16 with AVX-512, 8 with AVX2. */
-    private static final int L = S.length();
+    /**
+     * Whether the Vector API is in the module graph ({@code --add-modules jdk.incubator.vector}); without it
+     * a scalar kernel computes the same scores, several times slower. {@code -Dlatentlens.vector=false} forces it.
+     */
+    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("latentlens.vector"));
     /** Queries per register tile. */
     static final int MR = 8;
-    /** Rows per register tile (three vectors: 48 with AVX-512). */
-    static final int NR = 3 * L;
+    /** Rows per register tile (three vectors: 48 with AVX-512, 24 with AVX2). */
+    static final int NR = VECTOR ? VectorKernels.NR : 48;
     /** Bytes of rows per block: about 2 MiB, so a block and its panels stay in a core's L2/L3 share. */
     private static final int BLOCK_BYTES = 2 << 20;
     /**
@@ -41,6 +42,8 @@ final class ExactSearcher {
      * block passes them (with all 576 queries of a 1024-wide bank at once, the kernel ran ~25% slower).
      */
     private static final int QUERY_CHUNK_BYTES = 384 << 10;
+    /** Depth (dimensions) per pass over a block: a 48-row panel slice is then 96 KiB. */
+    private static final int KC = 512;
 
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static final ExecutorService POOL = Executors.newFixedThreadPool(Math.max(1, THREADS - 1), r -> {
@@ -68,6 +71,12 @@ final class ExactSearcher {
      * @return per query the best k hits over all layers, best first
      */
     static List<List<SearchHit>> search(float[] queries, int t, int dim, List<Layer> layers, int k, int threads) {
+        return search(queries, t, dim, layers, k, threads, VECTOR);
+    }
+
+    /** As above, choosing the kernel (tests compare the two). */
+    static List<List<SearchHit>> search(float[] queries, int t, int dim, List<Layer> layers, int k, int threads,
+                                        boolean vector) {
         int tPad = (t + MR - 1) / MR * MR;
         float[] qp = packQueries(queries, t, tPad, dim);
         int blockRows = Math.max(NR, (BLOCK_BYTES / (dim * 4)) / NR * NR);
@@ -85,11 +94,11 @@ final class ExactSearcher {
         for (int w = 1; w < workers; w++) {
             final int id = w;
             futures.add(POOL.submit(() -> {
-                partial[id] = work(qp, t, tPad, dim, layers, k, units, next, blockRows);
+                partial[id] = work(qp, t, tPad, dim, layers, k, units, next, blockRows, vector);
             }));
         }
         // the caller works too, so a search never waits on a pool busy with other searches
-        partial[0] = work(qp, t, tPad, dim, layers, k, units, next, blockRows);
+        partial[0] = work(qp, t, tPad, dim, layers, k, units, next, blockRows, vector);
         for (Future<?> f : futures) {
             try {
                 f.get();
@@ -121,14 +130,14 @@ final class ExactSearcher {
     }
 
     private static TopK[] work(float[] qp, int t, int tPad, int dim, List<Layer> layers, int k, List<int[]> units,
-                               AtomicInteger next, int blockRows) {
+                               AtomicInteger next, int blockRows, boolean vector) {
         TopK[] heaps = new TopK[t];
         for (int q = 0; q < t; q++) {
             heaps[q] = new TopK(k);
         }
         float[] rowBuf = new float[blockRows * dim];
         float[] ep = new float[blockRows * dim];
-        int chunk = Math.min(tPad, Math.max(MR, QUERY_CHUNK_BYTES / (dim * 4) / MR * MR));
+        int chunk = Math.min(tPad, Math.max(MR, QUERY_CHUNK_BYTES / (Math.min(dim, KC) * 4) / MR * MR));
         float[] scores = new float[chunk * blockRows];
         int u;
         while ((u = next.getAndIncrement()) < units.size()) {
@@ -141,35 +150,47 @@ final class ExactSearcher {
             packRows(rowBuf, n, nPad, dim, ep);
             for (int q0 = 0; q0 < tPad; q0 += chunk) {
                 int qn = Math.min(chunk, tPad - q0);
-                for (int p = 0; p < nPad; p += NR) {
-                    int epOff = p * dim;
-                    for (int qq = 0; qq < qn; qq += MR) {
-                        kernel(qp, (q0 + qq) * dim, ep, epOff, dim, scores, qq * nPad + p, nPad);
+                // depth blocking: a KC-deep slice of a row panel and of the chunk's query panels stay in L2
+                for (int k0 = 0; k0 < dim; k0 += KC) {
+                    int kl = Math.min(KC, dim - k0);
+                    for (int p = 0; p < nPad; p += NR) {
+                        int epOff = p * dim + k0 * NR;
+                        for (int qq = 0; qq < qn; qq += MR) {
+                            if (vector) {
+                                VectorKernels.kernel(qp, (q0 + qq) * dim + k0 * MR, ep, epOff, kl, scores, qq * nPad + p,
+                                        nPad, k0 > 0);
+                            } else {
+                                scalarKernel(qp, (q0 + qq) * dim + k0 * MR, ep, epOff, kl, scores, qq * nPad + p, nPad,
+                                        k0 > 0, NR);
+                            }
+                        }
                     }
                 }
                 int qEnd = Math.min(t, q0 + qn);
                 for (int q = q0; q < qEnd; q++) {
-                    scan(scores, (q - q0) * nPad, n, heaps[q], layer.number(), start);
+                    scan(scores, (q - q0) * nPad, n, heaps[q], layer.number(), start, vector);
                 }
             }
         }
         return heaps;
     }
 
-    /** Offers a query's scores for one block to its heap, skipping a vector at a time below the threshold. */
-    private static void scan(float[] scores, int off, int n, TopK heap, int layerNo, int rowBase) {
+    /** Offers a query's scores for one block to its heap. */
+    private static void scan(float[] scores, int off, int n, TopK heap, int layerNo, int rowBase, boolean vector) {
         int j = 0;
-        int vecEnd = n - (n % L);
-        for (; j < vecEnd; j += L) {
-            float thr = heap.threshold();
-            FloatVector v = FloatVector.fromArray(S, scores, off + j);
-            if (!v.compare(VectorOperators.GE, thr).anyTrue()) {
-                continue;
-            }
-            for (int i = j; i < j + L; i++) {
-                float s = scores[off + i];
-                if (s >= heap.threshold()) {
-                    heap.offer(s, layerNo, rowBase + i);
+        if (vector) {
+            // skip a whole vector of scores below the current k-th best with one comparison
+            int lanes = VectorKernels.L;
+            int vecEnd = n - (n % lanes);
+            for (; j < vecEnd; j += lanes) {
+                if (!VectorKernels.anyAtLeast(scores, off + j, heap.threshold())) {
+                    continue;
+                }
+                for (int i = j; i < j + lanes; i++) {
+                    float s = scores[off + i];
+                    if (s >= heap.threshold()) {
+                        heap.offer(s, layerNo, rowBase + i);
+                    }
                 }
             }
         }
@@ -219,85 +240,30 @@ final class ExactSearcher {
     }
 
     /**
-     * Scores of an 8-query panel against a 48-row panel, written to {@code c[cOff + i * ldc + j]}.
-     * The loop body is written out by hand: the JIT keeps the 24 accumulators in registers only when
-     * they are plain locals.
+     * Scalar stand-in for the vector kernel when {@code jdk.incubator.vector} is not in the module graph: the
+     * same tile, the same fused multiply-adds in the same order, so the scores are bit-identical, only slower.
      */
-    private static void kernel(float[] qp, int qOff, float[] ep, int eOff, int dim, float[] c, int cOff, int ldc) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
-        FloatVector c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
-        FloatVector c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
+    private static void scalarKernel(float[] qp, int qOff, float[] ep, int eOff, int dim, float[] c, int cOff, int ldc,
+                                     boolean accumulate, int nr) {
+        float[] acc = new float[MR * nr];
+        if (accumulate) {
+            for (int i = 0; i < MR; i++) {
+                System.arraycopy(c, cOff + i * ldc, acc, i * nr, nr);
+            }
+        }
         int b = eOff;
         int a = qOff;
-        for (int d = 0; d < dim; d++, b += NR, a += MR) {
-            FloatVector y0 = FloatVector.fromArray(S, ep, b);
-            FloatVector y1 = FloatVector.fromArray(S, ep, b + L);
-            FloatVector y2 = FloatVector.fromArray(S, ep, b + 2 * L);
-            FloatVector x = FloatVector.broadcast(S, qp[a]);
-            c00 = x.fma(y0, c00);
-            c01 = x.fma(y1, c01);
-            c02 = x.fma(y2, c02);
-            x = FloatVector.broadcast(S, qp[a + 1]);
-            c10 = x.fma(y0, c10);
-            c11 = x.fma(y1, c11);
-            c12 = x.fma(y2, c12);
-            x = FloatVector.broadcast(S, qp[a + 2]);
-            c20 = x.fma(y0, c20);
-            c21 = x.fma(y1, c21);
-            c22 = x.fma(y2, c22);
-            x = FloatVector.broadcast(S, qp[a + 3]);
-            c30 = x.fma(y0, c30);
-            c31 = x.fma(y1, c31);
-            c32 = x.fma(y2, c32);
-            x = FloatVector.broadcast(S, qp[a + 4]);
-            c40 = x.fma(y0, c40);
-            c41 = x.fma(y1, c41);
-            c42 = x.fma(y2, c42);
-            x = FloatVector.broadcast(S, qp[a + 5]);
-            c50 = x.fma(y0, c50);
-            c51 = x.fma(y1, c51);
-            c52 = x.fma(y2, c52);
-            x = FloatVector.broadcast(S, qp[a + 6]);
-            c60 = x.fma(y0, c60);
-            c61 = x.fma(y1, c61);
-            c62 = x.fma(y2, c62);
-            x = FloatVector.broadcast(S, qp[a + 7]);
-            c70 = x.fma(y0, c70);
-            c71 = x.fma(y1, c71);
-            c72 = x.fma(y2, c72);
+        for (int d = 0; d < dim; d++, b += nr, a += MR) {
+            for (int i = 0; i < MR; i++) {
+                float x = qp[a + i];
+                int o = i * nr;
+                for (int j = 0; j < nr; j++) {
+                    acc[o + j] = Math.fma(x, ep[b + j], acc[o + j]);
+                }
+            }
         }
-        int o = cOff;
-        c00.intoArray(c, o);
-        c01.intoArray(c, o + L);
-        c02.intoArray(c, o + 2 * L);
-        o += ldc;
-        c10.intoArray(c, o);
-        c11.intoArray(c, o + L);
-        c12.intoArray(c, o + 2 * L);
-        o += ldc;
-        c20.intoArray(c, o);
-        c21.intoArray(c, o + L);
-        c22.intoArray(c, o + 2 * L);
-        o += ldc;
-        c30.intoArray(c, o);
-        c31.intoArray(c, o + L);
-        c32.intoArray(c, o + 2 * L);
-        o += ldc;
-        c40.intoArray(c, o);
-        c41.intoArray(c, o + L);
-        c42.intoArray(c, o + 2 * L);
-        o += ldc;
-        c50.intoArray(c, o);
-        c51.intoArray(c, o + L);
-        c52.intoArray(c, o + 2 * L);
-        o += ldc;
-        c60.intoArray(c, o);
-        c61.intoArray(c, o + L);
-        c62.intoArray(c, o + 2 * L);
-        o += ldc;
-        c70.intoArray(c, o);
-        c71.intoArray(c, o + L);
-        c72.intoArray(c, o + 2 * L);
+        for (int i = 0; i < MR; i++) {
+            System.arraycopy(acc, i * nr, c, cOff + i * ldc, nr);
+        }
     }
 }

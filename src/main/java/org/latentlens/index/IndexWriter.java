@@ -120,22 +120,24 @@ final class IndexWriter {
         }
     }
 
-    /** The next generation number: one more than any {@code data-<n>} present, 1 in an empty directory. */
-    private static int nextGeneration(Path dir) throws IOException {
-        int max = 0;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                String n = p.getFileName().toString();
-                if (n.startsWith("data-")) {
-                    try {
-                        max = Math.max(max, Integer.parseInt(n.substring(5)));
-                    } catch (NumberFormatException e) {
-                        // not ours
-                    }
+    /**
+     * The next generation number: one more than the generation the current {@code index.json} names, 1 when
+     * there is none. Folders of unpublished generations (left by a crash) do not count, so a rerun after a
+     * crash writes exactly what an uninterrupted run would have.
+     */
+    private static int nextGeneration(Path dir) {
+        Path mf = dir.resolve(MANIFEST);
+        if (Files.isRegularFile(mf)) {
+            try {
+                String data = new ObjectMapper().readTree(mf.toFile()).path("dataDir").asText("");
+                if (data.startsWith("data-")) {
+                    return Integer.parseInt(data.substring(5)) + 1;
                 }
+            } catch (IOException | NumberFormatException e) {
+                // an unreadable manifest is replaced by this write
             }
         }
-        return max + 1;
+        return 1;
     }
 
     static void deleteTree(Path p) throws IOException {

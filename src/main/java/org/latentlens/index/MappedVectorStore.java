@@ -104,9 +104,7 @@ public final class MappedVectorStore implements VectorStore {
                     scratch.set(s);
                 }
                 f16[p].get(inPiece * dim, s, 0, values);
-                for (int i = 0; i < values; i++) {
-                    dst[o + i] = Float16.toFloat(s[i]);
-                }
+                Float16.toFloat(s, 0, dst, o, values);
             }
             r += n;
             o += values;

@@ -170,27 +170,37 @@ class IndexBuilderTest {
     void killedBuildResumesToAByteIdenticalIndex() throws Exception {
         Path reference = tmp.resolve("reference");
         IndexBuilder.build(new FakeModel(true, 4, 24), corpus(), "test-corpus", killOptions(), reference);
-        for (String point : List.of("rows", "checkpoint")) {
-            Path out = tmp.resolve("killed-" + point);
+        int lastBatch = (corpus().size() + 6) / 7 - 1;
+        for (String[] kill : List.of(new String[] {"rows", "4"}, new String[] {"checkpoint", "4"},
+                new String[] {"checkpoint", String.valueOf(lastBatch)})) {
+            String point = kill[0];
+            int batch = Integer.parseInt(kill[1]);
+            Path out = tmp.resolve("killed-" + point + "-" + batch);
             Process p = new ProcessBuilder(javaBin(), "--add-modules", "jdk.incubator.vector", "-cp",
-                    System.getProperty("java.class.path"), BuildKillMain.class.getName(), out.toString(), "4", point)
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("child-" + point + ".log").toFile()).start();
+                    System.getProperty("java.class.path"), BuildKillMain.class.getName(), out.toString(), kill[1], point)
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("child-" + point + "-" + batch + ".log").toFile()).start();
             Path marker = Path.of(out + ".killpoint");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!Files.exists(marker) && p.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             assertTrue(Files.exists(marker), "child never reached the kill point: "
-                    + Files.readString(tmp.resolve("child-" + point + ".log")));
+                    + Files.readString(tmp.resolve("child-" + point + "-" + batch + ".log")));
             p.destroyForcibly(); // SIGKILL
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertEquals(137, p.exitValue());
             assertTrue(Files.exists(out.resolve(IndexBuilder.WORK_DIR).resolve("state.json")));
             assertFalse(Files.exists(out.resolve("index.json")), "no index may load before the build finishes");
+            if (batch == lastBatch) {
+                // as if the kill had come while publishing: an unpublished generation lies around
+                Files.createDirectories(out.resolve("data-1"));
+                Files.writeString(out.resolve("data-1/layer_1.vec"), "torn");
+                Files.createDirectories(out.resolve(".tmp-data-1"));
+            }
             // rerun: resumes after the last checkpoint and runs only the remaining batches
             FakeModel m = new FakeModel(true, 4, 24);
             IndexBuilder.build(m, corpus(), "test-corpus", killOptions(), out);
-            int done = point.equals("rows") ? 4 * 7 : 5 * 7;
+            int done = Math.min(corpus().size(), (point.equals("rows") ? batch : batch + 1) * 7);
             assertEquals(corpus().size() - done, m.sequencesRun.get());
             IndexFormatTest.assertSameTree(reference, out);
         }

@@ -84,6 +84,16 @@ class IndexFormatTest {
                 assertEquals((short) h, Float16.fromFloat(f), "bits " + h);
             }
         }
+        short[] all = new short[65536 + 7];
+        for (int h = 0; h < all.length; h++) {
+            all[h] = (short) h;
+        }
+        float[] wide = new float[all.length];
+        Float16.toFloat(all, 0, wide, 0, all.length);
+        for (int h = 0; h < all.length; h++) {
+            assertEquals(Float.floatToRawIntBits(Float16.toFloat(all[h])) == Float.floatToRawIntBits(wide[h])
+                    || (Float.isNaN(wide[h]) && Float.isNaN(Float16.toFloat(all[h]))), true, "bits " + h);
+        }
         assertEquals(0x3c00, Float16.fromFloat(1.0f) & 0xffff);
         assertEquals(0x3c00, Float16.fromFloat(1.0f + 0x1p-11f) & 0xffff); // tie to even
         assertEquals(0x3c01, Float16.fromFloat(1.0f + 0x1.8p-11f) & 0xffff);
@@ -207,7 +217,7 @@ class IndexFormatTest {
             assertEquals(List.of(2), now.layers());
         }
         try (Stream<Path> s = Files.list(dir)) {
-            assertEquals(List.of("data-3", "index.json"),
+            assertEquals(List.of("data-2", "index.json"),
                     s.map(p -> p.getFileName().toString()).sorted().toList());
         }
         String manifest = Files.readString(dir.resolve("index.json"), StandardCharsets.UTF_8);

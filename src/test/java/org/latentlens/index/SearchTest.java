@@ -112,7 +112,8 @@ class SearchTest {
             {17, 5, 4, 50, 3, 1},  // odd dim, layers of different sizes, one below k
             {64, 9, 10, 200, 200}, // T not a multiple of the 8-query panel
             {33, 13, 7, 97, 145, 48, 49},
-            {1024, 4, 5, 700},     // several row blocks
+            {1024, 4, 5, 700},     // several row blocks, two depth slices
+            {1100, 3, 4, 60, 9},   // a partial last depth slice
         };
         for (int[] s : shapes) {
             int dim = s[0];
@@ -135,6 +136,33 @@ class SearchTest {
                         index.searchThreads(q, t, k, 2, layers[nl - 1], layers[0]));
             }
         }
+    }
+
+    @Test
+    void scalarFallbackGivesBitIdenticalScores() {
+        Random rnd = new Random(21);
+        ContextualIndex index = randomIndex(rnd, 700, new int[] {1, 2}, new int[] {150, 61}, 5);
+        float[] q = randomQueries(rnd, 9, 700);
+        List<ExactSearcher.Layer> layers = new ArrayList<>();
+        for (int l : index.layers()) {
+            layers.add(new ExactSearcher.Layer(l, index.vectors(l)));
+        }
+        float[] qn = q.clone();
+        for (int t = 0; t < 9; t++) {
+            ContextualIndex.normalize(qn, t * 700, 700);
+        }
+        List<List<SearchHit>> scalar = ExactSearcher.search(qn, 9, 700, layers, 7, 2, false);
+        assertEquals(ExactSearcher.search(qn, 9, 700, layers, 7, 2, true), scalar);
+        assertMatches(bruteForce(index, q, 9, 7), scalar);
+    }
+
+    @Test
+    void worksWithoutTheVectorModule() throws Exception {
+        Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SearchMain.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertEquals("vector=false\n" + SearchMain.hits() + "\n", out);
     }
 
     @Test
