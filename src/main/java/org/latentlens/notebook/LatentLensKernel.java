@@ -190,6 +190,10 @@ public final class LatentLensKernel extends BaseKernel {
         }
         List<SourceCodeAnalysis.Documentation> docs = shell.sourceCodeAnalysis().documentation(code, end, true);
         if (docs == null || docs.isEmpty()) {
+            // JShell documents methods from inside a call: retry as if the name were followed by "(".
+            docs = shell.sourceCodeAnalysis().documentation(code.substring(0, end) + "(", end + 1, true);
+        }
+        if (docs == null || docs.isEmpty()) {
             return null;
         }
         String text = docs.stream().map(d -> d.signature() + (d.javadoc() == null ? "" : "\n" + d.javadoc()))

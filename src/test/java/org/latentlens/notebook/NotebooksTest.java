@@ -66,6 +66,22 @@ class NotebooksTest {
     }
 
     @Test
+    void kernelAnswersCompletionInspectionAndInterruptOverTheProtocol() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "notebooks").toAbsolutePath());
+        Path script = dir.resolve("kernel_protocol.py");
+        try (var in = NotebooksTest.class.getResourceAsStream("kernel_protocol.py")) {
+            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path runtime = Files.createTempDirectory("ll-jupyter-runtime");
+        String out = run(dir.resolve("kernel-protocol.log"), 5, "env",
+                "JUPYTER_PATH=" + prefix.resolve("share/jupyter"), "JUPYTER_RUNTIME_DIR=" + runtime,
+                "PYDEVD_DISABLE_FILE_VALIDATION=1", "/usr/bin/python3", script.toString());
+        for (String check : List.of("completion", "magic completion", "is_complete", "inspect", "interrupt", "state kept")) {
+            assertTrue(out.contains("OK " + check + "\n"), check + " missing in:\n" + out);
+        }
+    }
+
+    @Test
     void kernelStartsRepeatedlyWithoutAHang() throws Exception {
         int n = Integer.getInteger("latentlens.kernelStarts", DEFAULT_STARTS);
         Path log = Files.createDirectories(Path.of("target", "notebooks").toAbsolutePath()).resolve("kernel-starts.log");
