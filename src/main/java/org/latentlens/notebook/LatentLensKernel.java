@@ -51,10 +51,12 @@ public final class LatentLensKernel extends BaseKernel {
             "import static org.dflib.jjava.jupyter.kernel.BaseNotebookStatics.*;",
             "{ }");
 
-    private final JShell shell;
+    /** JShell, built and warmed up on a background thread so that the kernel answers Jupyter at once. */
+    private final java.util.concurrent.CompletableFuture<JShell> warmShell;
     private final SnippetRunner runner;
-    private final CellEvaluator evaluator;
-    private final List<String> addedClasspath = new ArrayList<>();
+    private final List<String> addedClasspath = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private JShell shell;
+    private CellEvaluator evaluator;
     private MavenResolver maven;
     private boolean started;
 
@@ -63,15 +65,41 @@ public final class LatentLensKernel extends BaseKernel {
                              org.dflib.jjava.jupyter.kernel.display.Renderer renderer, MagicParser magicParser,
                              org.dflib.jjava.jupyter.kernel.magic.MagicsRegistry magics, boolean extensions,
                              org.dflib.jjava.jupyter.kernel.util.StringStyler errorStyler,
-                             JShell shell, SnippetRunner runner) {
+                             SnippetRunnerProvider provider) {
         super(name, version,
                 new LanguageInfo("java", Runtime.version().toString(), "text/x-java", ".jshell", "java", "java",
                         null),
                 List.of(new HelpLink("LatentLens notebooks", "https://github.com/latentlens/latentlens-java")),
                 null, io, comms, renderer, magicParser, magics, extensions, errorStyler);
-        this.shell = shell;
-        this.runner = runner;
-        this.evaluator = new CellEvaluator(shell, runner);
+        this.runner = provider.runner();
+        this.warmShell = new java.util.concurrent.CompletableFuture<>();
+        Thread warm = new Thread(() -> {
+            try {
+                warmShell.complete(createShell(provider));
+            } catch (Throwable t) {
+                warmShell.completeExceptionally(t);
+            }
+        }, "jshell-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+    }
+
+    /** Builds JShell on our engine, gives it the kernel's classpath, and runs the startup snippets. */
+    private JShell createShell(SnippetRunnerProvider provider) {
+        JShell js = JShell.builder().executionEngine(provider, Map.of()).build();
+        js.addToClasspath(System.getProperty("java.class.path"));
+        String extra = System.getenv("LATENTLENS_KERNEL_CLASSPATH");
+        if (extra != null && !extra.isBlank()) {
+            for (Path p : PathsHandler.splitAndResolveGlobs(extra)) {
+                js.addToClasspath(p.toAbsolutePath().toString());
+                addedClasspath.add(p.toAbsolutePath().toString());
+            }
+        }
+        for (String snippet : STARTUP) {
+            js.eval(snippet);
+        }
+        runner.clearResults();
+        return js;
     }
 
     /** @return a kernel with the LatentLens magics, not yet connected */
@@ -84,31 +112,27 @@ public final class LatentLensKernel extends BaseKernel {
         @Override
         public LatentLensKernel build() {
             SnippetRunnerProvider provider = new SnippetRunnerProvider();
-            JShell shell = JShell.builder().executionEngine(provider, Map.of()).build();
             lineMagic("jars", (LatentLensKernel k, List<String> args) -> k.addJars(args));
             lineMagic("classpath", (LatentLensKernel k, List<String> args) -> k.classpathMagic(args));
             lineMagic("maven", (LatentLensKernel k, List<String> args) -> k.mavenMagic(args));
             return new LatentLensKernel(buildName(), buildVersion(), buildJupyterIO(buildJupyterIOEncoding()),
                     buildCommManager(), buildRenderer(), new MagicParser("^\\s*%", "%%", buildMagicTranspiler()),
-                    buildMagicsRegistry(), buildExtensionsEnabled(), buildErrorStyler(), shell, provider.runner());
+                    buildMagicsRegistry(), buildExtensionsEnabled(), buildErrorStyler(), provider);
         }
     }
 
-    /** Adds the kernel's own classpath to JShell's compiler and runs the startup snippets, once. */
+    /** Waits for the warmed-up JShell (first call only) and installs extensions from the snippet class loader. */
     private synchronized void startIfNeeded() {
         if (started) {
             return;
         }
+        try {
+            shell = warmShell.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new IllegalStateException("JShell failed to start: " + e.getCause(), e.getCause());
+        }
+        evaluator = new CellEvaluator(shell, runner);
         started = true;
-        shell.addToClasspath(System.getProperty("java.class.path"));
-        String extra = System.getenv("LATENTLENS_KERNEL_CLASSPATH");
-        if (extra != null && !extra.isBlank()) {
-            addClasspath(PathsHandler.splitAndResolveGlobs(extra));
-        }
-        for (String s : STARTUP) {
-            shell.eval(s);
-        }
-        runner.clearResults();
         reloadExtensions();
     }
 
@@ -166,6 +190,10 @@ public final class LatentLensKernel extends BaseKernel {
         }
         List<SourceCodeAnalysis.Documentation> docs = shell.sourceCodeAnalysis().documentation(code, end, true);
         if (docs == null || docs.isEmpty()) {
+            // JShell documents methods from inside a call: retry as if the name were followed by "(".
+            docs = shell.sourceCodeAnalysis().documentation(code.substring(0, end) + "(", end + 1, true);
+        }
+        if (docs == null || docs.isEmpty()) {
             return null;
         }
         String text = docs.stream().map(d -> d.signature() + (d.javadoc() == null ? "" : "\n" + d.javadoc()))
@@ -196,6 +224,7 @@ public final class LatentLensKernel extends BaseKernel {
 
     @Override
     public String isComplete(String code) {
+        startIfNeeded();
         SourceCodeAnalysis.CompletionInfo info = shell.sourceCodeAnalysis().analyzeCompletion(code);
         while (info.completeness().isComplete()) {
             info = shell.sourceCodeAnalysis().analyzeCompletion(info.remaining());
@@ -215,7 +244,9 @@ public final class LatentLensKernel extends BaseKernel {
     @Override
     public void onShutdown(boolean isRestarting) {
         super.onShutdown(isRestarting);
-        shell.close();
+        if (shell != null) {
+            shell.close();
+        }
     }
 
     // ---- magics -------------------------------------------------------------------------------------------
