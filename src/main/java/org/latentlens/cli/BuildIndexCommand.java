@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.latentlens.LatentLens;
+import org.latentlens.corpus.Corpus;
 import org.latentlens.index.BuildOptions;
 import org.latentlens.index.ContextualIndex;
 import org.latentlens.index.IndexBuilder;
@@ -78,37 +79,7 @@ public final class BuildIndexCommand implements Callable<Integer> {
      * first cell starts with text/sentence/caption/id/index; any other file gives its non-empty stripped lines.
      */
     static List<String> readCorpus(Path file) throws IOException {
-        List<String> out = new ArrayList<>();
-        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                List<List<String>> rows = Csv.read(r);
-                for (int i = 0; i < rows.size(); i++) {
-                    List<String> row = rows.get(i);
-                    String first = row.isEmpty() ? "" : row.get(0).strip();
-                    if (i == 0) {
-                        String h = first.toLowerCase(Locale.ROOT);
-                        if (h.startsWith("text") || h.startsWith("sentence") || h.startsWith("caption") || h.startsWith("id")
-                                || h.startsWith("index")) {
-                            continue;
-                        }
-                        out.add(first);
-                    } else if (!first.isEmpty()) {
-                        out.add(first);
-                    }
-                }
-            }
-        } else {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String s = line.strip();
-                if (!s.isEmpty()) {
-                    out.add(s);
-                }
-            }
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException(file + ": the corpus has no sentences");
-        }
-        return out;
+        return Corpus.load(file).sentences();
     }
 
     /** A small RFC 4180 reader (quoted fields, doubled quotes, newlines inside quotes). */

@@ -90,6 +90,7 @@ public final class KernelInstaller {
         argv.add("-Djava.awt.headless=true");
         argv.add("-Dai.djl.offline=true");
         argv.add("-Dslf4j.internal.verbosity=ERROR");
+        argv.add("--add-modules=jdk.incubator.vector"); // the index search kernel; without it a slower scalar path runs
         argv.addAll(javaOptions);
         argv.add("-cp");
         argv.add(String.join(File.pathSeparator, classpathEntries));
