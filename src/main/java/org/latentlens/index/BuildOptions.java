@@ -35,6 +35,7 @@ public final class BuildOptions {
     private final PositionRule positionRule;
     private final StorageType dtype;
     private final boolean showProgress;
+    private final BuildProgress progress;
 
     private BuildOptions(Builder b) {
         this.layers = b.layers == null ? null : b.layers.clone();
@@ -44,6 +45,7 @@ public final class BuildOptions {
         this.positionRule = b.positionRule;
         this.dtype = b.dtype;
         this.showProgress = b.showProgress;
+        this.progress = b.progress;
     }
 
     /** @return the default options */
@@ -66,6 +68,7 @@ public final class BuildOptions {
         b.positionRule = positionRule;
         b.dtype = dtype;
         b.showProgress = showProgress;
+        b.progress = progress;
         return b;
     }
 
@@ -142,6 +145,11 @@ public final class BuildOptions {
         return showProgress;
     }
 
+    /** @return the progress receiver, or null for the terminal bar (when {@link #showProgress()}) */
+    public BuildProgress progress() {
+        return progress;
+    }
+
     /**
      * The options that decide the index's contents, in a stable order (recorded in {@code index.json} and
      * compared when a build resumes). The batch size is among them: it does not change the rows, but a
@@ -175,6 +183,7 @@ public final class BuildOptions {
         private PositionRule positionRule = PositionRule.SKIP_SPECIAL_TOKENS;
         private StorageType dtype = StorageType.FLOAT16;
         private boolean showProgress = true;
+        private BuildProgress progress;
 
         private Builder() {
         }
@@ -239,6 +248,16 @@ public final class BuildOptions {
          */
         public Builder optShowProgress(boolean show) {
             this.showProgress = show;
+            return this;
+        }
+
+        /**
+         * @param progress receives progress after every batch instead of the terminal bar (for notebooks:
+         *                 {@code (done, total, tps, rows) -> display.stepTo(done)})
+         * @return this builder
+         */
+        public Builder optProgress(BuildProgress progress) {
+            this.progress = progress;
             return this;
         }
 

@@ -175,7 +175,7 @@ public final class IndexBuilder {
         Parts parts = new Parts(work, layers, partBytes);
         long startNanos = System.nanoTime();
         long tokensDone = 0;
-        ProgressBar bar = options.showProgress() ? new ProgressBarBuilder().setTaskName("Building index")
+        ProgressBar bar = options.showProgress() && options.progress() == null ? new ProgressBarBuilder().setTaskName("Building index")
                 .setInitialMax(corpus.size()).setUnit(" sent", 1).showSpeed()
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).startsFrom(start, java.time.Duration.ZERO)
                 .build() : null;
@@ -238,6 +238,10 @@ public final class IndexBuilder {
                 st.set("partBytes", json.valueToTree(parts.lengths()));
                 writeAtomically(statePath, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(st));
                 listener.checkpointed(batchNo - 1);
+                if (options.progress() != null) {
+                    double secs = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+                    options.progress().update(s1, corpus.size(), tokensDone / secs, rows);
+                }
                 if (bar != null) {
                     bar.stepTo(s1);
                     double secs = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);

@@ -1,5 +1,6 @@
 package org.latentlens.index;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -123,12 +124,16 @@ class RealModelBuildTest {
         List<String> corpus = List.of("The bank raised interest rates.", "She sat on the bank of the river.",
                 "The bank raised interest rates.");
         try (Model m = LatentLens.loadModel("embedded")) {
-            BuildOptions opts = BuildOptions.builder().optLayers(2, 6).optBatchSize(2).build();
+            List<long[]> updates = new ArrayList<>();
+            BuildOptions opts = BuildOptions.builder().optLayers(2, 6).optBatchSize(2)
+                    .optProgress((done, total, tps, r) -> updates.add(new long[] {done, total, r})).build();
             ContextualIndex index = LatentLens.buildIndex(m, corpus, opts, tmp.resolve("idx"));
             List<String> rows = rows(index).get(6);
             assertFalse(rows.stream().anyMatch(s -> s.startsWith("[CLS]") || s.startsWith("[SEP]")), rows.toString());
             int expected = m.tokenizer().encode(corpus.get(0)).length() - 2 + m.tokenizer().encode(corpus.get(1)).length() - 2;
             assertEquals(expected, rows.size(), "the repeated sentence adds nothing: " + rows);
+            assertEquals(2, updates.size(), "one progress update per batch");
+            assertArrayEquals(new long[] {3, 3, expected}, updates.get(1));
             assertTrue(rows.contains("bank@2:The bank raised interest rates."));
             assertTrue(rows.contains("bank@5:She sat on the bank of the river."));
             LensResult r = new ContextualLens(index).read(TokenStates.ofText(m, corpus.get(1)), 1, 6);
