@@ -112,6 +112,11 @@ public final class LensComparison implements View {
             public String toText() {
                 return heatmapText(lens);
             }
+
+            @Override
+            public java.util.Optional<java.awt.image.BufferedImage> toImage() {
+                return java.util.Optional.of(heatmapImage(lens));
+            }
         };
     }
 
@@ -256,6 +261,93 @@ public final class LensComparison implements View {
             b.append("</tr>");
         }
         return b.append("</tbody></table>").toString();
+    }
+
+    /** The heatmap drawn with Java2D (for papers): same layout and colours as the HTML, without hover. */
+    private java.awt.image.BufferedImage heatmapImage(String lens) {
+        int cellW = 96;
+        int cellH = 26;
+        int left = 64;
+        int top = 64;
+        int cols = tokens.size();
+        int rowsN = layers.size();
+        String title = lens + " \u00b7 top entry per token and layer";
+        java.awt.Font titleFont = new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 15);
+        java.awt.image.BufferedImage scratch = new java.awt.image.BufferedImage(1, 1,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D sg = scratch.createGraphics();
+        int titleWidth = sg.getFontMetrics(titleFont).stringWidth(title);
+        sg.dispose();
+        int width = Math.max(left + cols * cellW + 12, titleWidth + 20);
+        int height = top + rowsN * cellH + 12;
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING,
+                    java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.setColor(new java.awt.Color(0x1f2328));
+            g.setFont(titleFont);
+            g.drawString(title, 8, 22);
+            java.awt.Font mono = new java.awt.Font(java.awt.Font.MONOSPACED, java.awt.Font.PLAIN, 12);
+            java.awt.Font bold = new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 12);
+            double[] range = scoreRange(lens);
+            double span = range[1] - range[0];
+            int c = 0;
+            for (String token : tokens.values()) {
+                g.setFont(bold);
+                drawCentred(g, fitText(g, Html.visibleToken(token), cellW - 6), left + c * cellW, top - 10, cellW);
+                c++;
+            }
+            int r = 0;
+            for (int layer : layers.descendingSet()) {
+                int y = top + r * cellH;
+                g.setColor(new java.awt.Color(0x1f2328));
+                g.setFont(bold);
+                String label = Integer.toString(layer);
+                g.drawString(label, left - 10 - g.getFontMetrics().stringWidth(label), y + 18);
+                c = 0;
+                for (int pos : tokens.keySet()) {
+                    LensReadout ro = byKey.get(key(lens, layer, pos));
+                    int x = left + c * cellW;
+                    if (ro != null && ro.top() != null) {
+                        double t = span > 0 ? (ro.top().score() - range[0]) / span : 1.0;
+                        int[] rgb = Html.viridisRgb(t);
+                        g.setColor(new java.awt.Color(rgb[0], rgb[1], rgb[2]));
+                        g.fillRect(x, y, cellW - 1, cellH - 1);
+                        g.setColor(Html.textOn(t).equals("#fff") ? java.awt.Color.WHITE : new java.awt.Color(0x111111));
+                        g.setFont(mono);
+                        drawCentred(g, fitText(g, Html.visibleToken(ro.top().text()), cellW - 8), x, y + 17, cellW);
+                    } else {
+                        g.setColor(new java.awt.Color(0xf6f8fa));
+                        g.fillRect(x, y, cellW - 1, cellH - 1);
+                    }
+                    c++;
+                }
+                r++;
+            }
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+
+    private static void drawCentred(java.awt.Graphics2D g, String s, int x, int baseline, int width) {
+        int w = g.getFontMetrics().stringWidth(s);
+        g.drawString(s, x + (width - w) / 2, baseline);
+    }
+
+    private static String fitText(java.awt.Graphics2D g, String s, int maxWidth) {
+        if (g.getFontMetrics().stringWidth(s) <= maxWidth) {
+            return s;
+        }
+        String t = s;
+        while (t.length() > 1 && g.getFontMetrics().stringWidth(t + "\u2026") > maxWidth) {
+            t = t.substring(0, t.length() - 1);
+        }
+        return t + "\u2026";
     }
 
     private int maxK(String lens) {

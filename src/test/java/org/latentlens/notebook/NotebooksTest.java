@@ -73,10 +73,12 @@ class NotebooksTest {
             Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         Path runtime = Files.createTempDirectory("ll-jupyter-runtime");
-        String out = run(dir.resolve("kernel-protocol.log"), 5, "env",
+        Path probeJar = ProbeExtensionJar.build(Files.createTempDirectory("ll-probe"));
+        String out = run(dir.resolve("kernel-protocol.log"), 5, "env", "LL_PROBE_JAR=" + probeJar,
                 "JUPYTER_PATH=" + prefix.resolve("share/jupyter"), "JUPYTER_RUNTIME_DIR=" + runtime,
                 "PYDEVD_DISABLE_FILE_VALIDATION=1", "/usr/bin/python3", script.toString());
-        for (String check : List.of("completion", "magic completion", "is_complete", "inspect", "interrupt", "state kept")) {
+        for (String check : List.of("completion", "magic completion", "is_complete", "inspect", "interrupt", "state kept",
+                "extension via %jars")) {
             assertTrue(out.contains("OK " + check + "\n"), check + " missing in:\n" + out);
         }
     }

@@ -47,6 +47,9 @@ class ViewsScreenshotTest {
         assertEquals(1200, img.getWidth());
         assertTrue(distinctColours(img) > 200, "the screenshot shows content, not a blank page");
         ViewsFixture.overlay().writePng(dir.resolve("overlay.png"));
+        BufferedImage heat = comparison.heatmap("LatentLens").toImage().orElseThrow();
+        assertTrue(heat.getWidth() >= 64 + 3 * 96 + 12, "one column per token");
+        ImageIO.write(heat, "png", dir.resolve("heatmap.png").toFile());
     }
 
     private static int distinctColours(BufferedImage img) {

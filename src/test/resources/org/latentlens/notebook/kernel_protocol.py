@@ -1,6 +1,7 @@
 # Drives the LatentLens kernel over the Jupyter protocol (jupyter_client, Debian's python3): completion,
 # inspection, is_complete, an interrupt of a runaway cell (interrupt_mode "message"), and that state survives it.
 # Prints one "OK <check>" line per check; exits 1 with a message on the first failure.
+import os
 import sys
 import time
 
@@ -64,6 +65,16 @@ try:
     if r["content"]["status"] != "ok" or values != ["42"]:
         fail(f"state after interrupt: {r['content']} {values}")
     print("OK state kept", flush=True)
+
+    # An extension jar added with %jars registers its renderer in the notebook's class loader.
+    jar = os.environ.get("LL_PROBE_JAR")
+    if jar:
+        outputs = []
+        r = kc.execute_interactive(f"%jars {jar}\nnew probe.Swatch()", timeout=60, output_hook=outputs.append)
+        html = [o["content"]["data"].get("text/html", "") for o in outputs if o["msg_type"] == "execute_result"]
+        if r["content"]["status"] != "ok" or html != ["<b>swatch-html</b>"]:
+            fail(f"extension from %jars: {r['content']} {html}")
+        print("OK extension via %jars", flush=True)
 finally:
     kc.stop_channels()
     km.shutdown_kernel(now=True)
