@@ -88,7 +88,7 @@ public record OnnxTensor(String name, int dataTypeCode, long[] dims, ByteBuffer 
             case F32 -> out.put(0, src, 0, n * 4); // bulk copy into an aligned buffer
             case F16 -> {
                 for (int i = 0; i < n; i++) {
-                    out.putFloat(i * 4, HalfFloats.halfToFloat(src.getShort(i * 2)));
+                    out.putFloat(i * 4, org.latentlens.io.FloatConversions.halfToFloat(src.getShort(i * 2)));
                 }
             }
             case BF16 -> {
