@@ -99,6 +99,7 @@ public final class InterpretImageCommand implements Callable<Integer> {
                     default -> throw new IllegalArgumentException("--rope-semantics must be 5 or 4, got " + ropeSemantics);
                 });
             }
+            warnIfOtherModel(idx.info().modelId());
             String prompt = proc.promptFor(text);
             VlmInputs in = proc.process(rgb, prompt);
             VlmOutput o = vlm.forward(in.toVlmInput(), ForwardOptions.builder().optStates(read).build());
@@ -126,6 +127,22 @@ public final class InterpretImageCommand implements Callable<Integer> {
             System.out.println("wrote " + html);
         }
         return 0;
+    }
+
+    /**
+     * Same hidden size is checked hard ({@link PatchNeighbours#search}); a different model of the same width
+     * cannot be told for sure (folders move, Hub snapshots are hashes), so a likely mismatch only warns.
+     */
+    private void warnIfOtherModel(String modelId) {
+        if (modelId == null || modelId.isBlank()) {
+            return;
+        }
+        String built = Path.of(modelId.replace('\\', '/')).getFileName().toString();
+        String here = model.toAbsolutePath().normalize().toString().replace("--", "/");
+        if (!here.contains(built)) {
+            System.err.println("warning: the index " + index + " was built with " + modelId + ", which does not look like "
+                    + model + ": neighbours are only meaningful for an index of the same language model");
+        }
     }
 
     private List<Integer> sample(int cells) {
