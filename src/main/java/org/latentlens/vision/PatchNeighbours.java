@@ -97,7 +97,9 @@ public record PatchNeighbours(int image, int layer, int rows, int cols, int[] to
      * @return the overlay
      */
     public PatchOverlay overlay(BufferedImage picture, String title, int topK) {
-        return PatchOverlay.builder(picture, rows, cols).neighbours(neighbours).title(title).topK(topK).build();
+        // at least 640 px wide: coarse VLM grids (4 x 6) would otherwise give a thumbnail-sized figure
+        return PatchOverlay.builder(picture, rows, cols).neighbours(neighbours).title(title).topK(topK)
+                .displayWidth(Math.min(900, Math.max(640, cols * 72))).build();
     }
 
     /**
