@@ -47,6 +47,9 @@ public final class HiddenStatesCommand implements Callable<Integer> {
         List<String> texts;
     }
 
+    @Option(names = "--image", description = "an image file for a VLM, with --text (repeat for several images)")
+    List<Path> images;
+
     @Option(names = "--out", required = true, description = "output safetensors file")
     Path out;
 
@@ -61,7 +64,7 @@ public final class HiddenStatesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LoadOptions opts = LoadOptions.builder().optConfigFile(config).optWeightsFile(weights).optDevice(device).build();
         if (VisionHiddenStates.handles(model, opts)) {
-            VisionHiddenStates.run(model, opts, input.inputs, out, !noLogits, ropeSemantics);
+            VisionHiddenStates.run(model, opts, input.inputs, images, input.texts, out, !noLogits, ropeSemantics);
             return 0;
         }
         try (Model m = ModelLoader.load(model, opts)) {

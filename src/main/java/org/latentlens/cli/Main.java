@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 MakeConceptsCommand.class,
                 KernelCommand.class,
                 DownloadCommand.class,
+                InterpretImageCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -11,6 +11,10 @@ import org.latentlens.model.ForwardOptions;
 import org.latentlens.model.HiddenStates;
 import org.latentlens.model.LoadOptions;
 import org.latentlens.model.TokenBatch;
+import org.latentlens.vision.VlmInputs;
+import org.latentlens.vision.VlmProcessor;
+import org.latentlens.vision.image.ImageLoader;
+import org.latentlens.vision.image.RgbImage;
 import org.latentlens.vision.model.QwenVlModel;
 import org.latentlens.vision.model.RopeIndex;
 import org.latentlens.vision.model.VisionLanguageModel;
@@ -55,6 +59,54 @@ final class VisionHiddenStates {
      */
     static void run(Path folder, LoadOptions opts, Path inputs, Path out, boolean logits, String ropeSemantics)
             throws IOException {
+        run(folder, opts, inputs, null, null, out, logits, ropeSemantics);
+    }
+
+    /**
+     * As {@link #run(Path, LoadOptions, Path, Path, boolean, String)}, or for a VLM from image files and prompt
+     * texts through {@link VlmProcessor} (a text without the image placeholder gets one image through the chat
+     * template, or the model's image block when it has none).
+     *
+     * @param folder model folder
+     * @param opts load options
+     * @param inputs the inputs safetensors, or null when images are given
+     * @param images image files (with texts), or null
+     * @param texts prompt texts, or null
+     * @param out output file
+     * @param logits whether to write logits (VLMs)
+     * @param ropeSemantics "5" or "4"
+     * @throws IOException when an image cannot be read or the output cannot be written
+     */
+    static void run(Path folder, LoadOptions opts, Path inputs, List<Path> images, List<String> texts, Path out,
+                    boolean logits, String ropeSemantics) throws IOException {
+        if (inputs == null && images != null && !images.isEmpty()) {
+            HfConfig c = HfConfig.read(folder.resolve(opts.configFile()));
+            if (!c.json().has("vision_config")) {
+                throw new IllegalArgumentException(folder + " is a vision tower without a language model: --image with "
+                        + "--text needs a VLM (llava, qwen2_vl, qwen2_5_vl); pass --inputs with pixel_values instead");
+            }
+            if (texts == null || texts.isEmpty()) {
+                throw new IllegalArgumentException("--image needs --text (the prompt; the image placeholder is added "
+                        + "when the text has none)");
+            }
+            try (VlmProcessor p = VlmProcessor.load(folder)) {
+                List<String> prompts = texts.stream().map(p::promptFor).toList();
+                List<RgbImage> rgb = new java.util.ArrayList<>();
+                for (Path f : images) {
+                    rgb.add(ImageLoader.read(f));
+                }
+                VlmInputs in = p.process(rgb, prompts, true);
+                SafetensorsWriter w = new SafetensorsWriter().metadata("model", folder.toString());
+                w.addFloats("pixel_values", in.pixels().data(), in.pixels().shape());
+                if (!in.pixels().gridThw().isEmpty()) {
+                    w.addLongs("image_grid_thw", in.pixels().gridThwFlat(), in.pixels().gridThw().size(), 3);
+                    w.addLongs("mm_token_type_ids", HiddenStatesCommand.flatten(in.mmTokenTypeIds()),
+                            in.tokens().batchSize(), in.tokens().seqLen());
+                }
+                runVlm(folder, opts, in.toVlmInput(), w, out, logits, ropeSemantics);
+            }
+            return;
+        }
         if (inputs == null) {
             throw new IllegalArgumentException(folder + " is a vision model: pass --inputs with pixel_values (and "
                     + "input_ids, attention_mask, image_grid_thw ... for a VLM); --text alone has no image");
@@ -104,44 +156,52 @@ final class VisionHiddenStates {
                     }
                 }
             }
-            try (VisionLanguageModel vlm = VisionLanguageModel.load(folder, opts)) {
-                if (vlm instanceof QwenVlModel q) {
-                    q.withRopeSemantics(switch (ropeSemantics) {
-                        case "5" -> RopeIndex.Semantics.V5;
-                        case "4" -> RopeIndex.Semantics.V4;
-                        default -> throw new IllegalArgumentException("--rope-semantics must be 5 (transformers 5.x) or 4, got "
-                                + ropeSemantics);
-                    });
-                }
-                boolean wantLogits = logits && vlm.languageModel().hasLmHead();
-                VlmOutput o = vlm.forward(new VlmInput(batch, pix, ps, grids, mm, pos),
-                        ForwardOptions.builder().optLogits(wantLogits).build());
-                HiddenStates hs = o.text();
-                int d = hs.hiddenSize();
-                w.addLongs("input_ids", HiddenStatesCommand.flatten(batch.inputIds()), b, len);
-                w.addLongs("attention_mask", HiddenStatesCommand.flatten(batch.attentionMask()), b, len);
-                for (int i = 0; i < hs.numStates(); i++) {
-                    w.addFloats("hidden_states." + i, hs.state(i), b, len, d);
-                }
-                hs.logits().ifPresent(l -> w.addFloats("logits", l, b, len, hs.vocabSize()));
-                for (int i = 0; i < o.visionHiddenStates().length; i++) {
-                    w.addFloats("vision.hidden_states." + i, o.visionHiddenStates()[i], o.visionShape());
-                }
-                w.addFloats(o.imageFeaturesName(), o.imageFeatures(), o.imageFeaturesShape());
-                if (o.positionIds() != null) {
-                    long[] flat = new long[3 * b * len];
-                    for (int a = 0; a < 3; a++) {
-                        for (int r = 0; r < b; r++) {
-                            System.arraycopy(o.positionIds()[a][r], 0, flat, (a * b + r) * len, len);
-                        }
-                    }
-                    w.addLongs("position_ids", flat, 3, b, len);
-                }
-                w.write(out);
-                System.out.printf("wrote %d LM hidden states [%d, %d, %d], %d vision hidden states %s and %s %s to %s%n",
-                        hs.numStates(), b, len, d, o.visionHiddenStates().length, Arrays.toString(o.visionShape()),
-                        o.imageFeaturesName(), Arrays.toString(o.imageFeaturesShape()), out);
+            runVlm(folder, opts, new VlmInput(batch, pix, ps, grids, mm, pos), w, out, logits, ropeSemantics);
+        }
+    }
+
+    private static void runVlm(Path folder, LoadOptions opts, VlmInput input, SafetensorsWriter w, Path out, boolean logits,
+                               String ropeSemantics) throws IOException {
+        TokenBatch batch = input.tokens();
+        int b = batch.batchSize();
+        int len = batch.seqLen();
+        try (VisionLanguageModel vlm = VisionLanguageModel.load(folder, opts)) {
+            if (vlm instanceof QwenVlModel q) {
+                q.withRopeSemantics(switch (ropeSemantics) {
+                    case "5" -> RopeIndex.Semantics.V5;
+                    case "4" -> RopeIndex.Semantics.V4;
+                    default -> throw new IllegalArgumentException("--rope-semantics must be 5 (transformers 5.x) or 4, got "
+                            + ropeSemantics);
+                });
             }
+            boolean wantLogits = logits && vlm.languageModel().hasLmHead();
+            VlmOutput o = vlm.forward(input,
+                    ForwardOptions.builder().optLogits(wantLogits).build());
+            HiddenStates hs = o.text();
+            int d = hs.hiddenSize();
+            w.addLongs("input_ids", HiddenStatesCommand.flatten(batch.inputIds()), b, len);
+            w.addLongs("attention_mask", HiddenStatesCommand.flatten(batch.attentionMask()), b, len);
+            for (int i = 0; i < hs.numStates(); i++) {
+                w.addFloats("hidden_states." + i, hs.state(i), b, len, d);
+            }
+            hs.logits().ifPresent(l -> w.addFloats("logits", l, b, len, hs.vocabSize()));
+            for (int i = 0; i < o.visionHiddenStates().length; i++) {
+                w.addFloats("vision.hidden_states." + i, o.visionHiddenStates()[i], o.visionShape());
+            }
+            w.addFloats(o.imageFeaturesName(), o.imageFeatures(), o.imageFeaturesShape());
+            if (o.positionIds() != null) {
+                long[] flat = new long[3 * b * len];
+                for (int a = 0; a < 3; a++) {
+                    for (int r = 0; r < b; r++) {
+                        System.arraycopy(o.positionIds()[a][r], 0, flat, (a * b + r) * len, len);
+                    }
+                }
+                w.addLongs("position_ids", flat, 3, b, len);
+            }
+            w.write(out);
+            System.out.printf("wrote %d LM hidden states [%d, %d, %d], %d vision hidden states %s and %s %s to %s%n",
+                    hs.numStates(), b, len, d, o.visionHiddenStates().length, Arrays.toString(o.visionShape()),
+                    o.imageFeaturesName(), Arrays.toString(o.imageFeaturesShape()), out);
         }
     }
 
