@@ -193,8 +193,4 @@ final class TransformerBlock {
     public String toString() {
         return "block " + layer + " of " + bp.modelType();
     }
-
-    static Shape shape(long... dims) {
-        return new Shape(dims);
-    }
 }

@@ -1,6 +1,5 @@
 package org.latentlens.model;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.latentlens.io.MissingTensorException;
 import org.latentlens.io.WeightSource;
@@ -52,8 +51,6 @@ final class WeightResolver {
     String require(String canonical) {
         String n = find(canonical);
         if (n == null) {
-            List<String> tried = new ArrayList<>();
-            tried.add(canonical);
             throw new MissingTensorException("tensor '" + canonical + "' is missing from the checkpoint " + source
                     + " (also tried it under the roots " + ROOTS.subList(0, ROOTS.size() - 1) + ")");
         }
