@@ -52,4 +52,53 @@ public final class TestFixtures {
         }
         return p;
     }
+
+    /**
+     * Splits a flat row-major [B, L] array into rows.
+     *
+     * @param flat the values
+     * @param b rows
+     * @param len columns
+     * @return [B][L]
+     */
+    public static long[][] reshape(long[] flat, int b, int len) {
+        long[][] out = new long[b][len];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(flat, i * len, out[i], 0, len);
+        }
+        return out;
+    }
+
+    /**
+     * Asserts max |want - got| over the rows of a [B, L, width] array whose mask is 1 is at most the tolerance
+     * (NaN counts as infinitely far).
+     *
+     * @param what name for the message
+     * @param want expected values
+     * @param got actual values
+     * @param mask attention mask [B][L]
+     * @param width values per position
+     * @param tolerance largest allowed difference
+     */
+    public static void assertCloseAtRealPositions(String what, float[] want, float[] got, long[][] mask, int width,
+                                                  double tolerance) {
+        org.junit.jupiter.api.Assertions.assertEquals(want.length, got.length, what + " size");
+        int len = mask[0].length;
+        double max = 0;
+        for (int b = 0; b < mask.length; b++) {
+            for (int c = 0; c < len; c++) {
+                if (mask[b][c] == 0) {
+                    continue;
+                }
+                int base = (b * len + c) * width;
+                for (int j = 0; j < width; j++) {
+                    double diff = Math.abs(want[base + j] - got[base + j]);
+                    if (!(diff <= max)) {
+                        max = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff;
+                    }
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(max <= tolerance, what + ": max |diff| " + max + " > " + tolerance);
+    }
 }

@@ -74,31 +74,10 @@ class FixtureParityTest {
     }
 
     static long[][] reshape(long[] flat, int b, int len) {
-        long[][] out = new long[b][len];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(flat, i * len, out[i], 0, len);
-        }
-        return out;
+        return TestFixtures.reshape(flat, b, len);
     }
 
     static void assertClose(String what, float[] want, float[] got, long[][] mask, int width) {
-        assertEquals(want.length, got.length, what + " size");
-        int len = mask[0].length;
-        double max = 0;
-        for (int b = 0; b < mask.length; b++) {
-            for (int c = 0; c < len; c++) {
-                if (mask[b][c] == 0) {
-                    continue;
-                }
-                int base = (b * len + c) * width;
-                for (int j = 0; j < width; j++) {
-                    double diff = Math.abs(want[base + j] - got[base + j]);
-                    if (!(diff <= max)) {
-                        max = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff;
-                    }
-                }
-            }
-        }
-        assertTrue(max <= TOLERANCE, what + ": max |diff| " + max + " > " + TOLERANCE);
+        TestFixtures.assertCloseAtRealPositions(what, want, got, mask, width, TOLERANCE);
     }
 }
