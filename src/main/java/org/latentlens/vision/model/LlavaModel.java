@@ -14,6 +14,7 @@ import java.util.List;
 import org.latentlens.io.ConfigException;
 import org.latentlens.io.HfConfig;
 import org.latentlens.io.SafetensorsCheckpoint;
+import org.latentlens.io.TensorFormatException;
 import org.latentlens.io.WeightSource;
 import org.latentlens.model.Activation;
 import org.latentlens.model.ForwardOptions;
@@ -68,10 +69,11 @@ public final class LlavaModel implements VisionLanguageModel {
             projectorAct = Activation.fromConfig(config.json().path("projector_hidden_act").asText("gelu"), config.source());
             text = VlmParts.languageModel(folder, config, ckpt, options);
             m = NDManager.newBaseManager(ModelLoader.device(options.device()), "PyTorch");
-            WeightSource pw = PrefixedWeights.find(ckpt, "linear_1.weight", PROJECTOR_PREFIXES);
+            PrefixedWeights pw = PrefixedWeights.find(ckpt, "linear_1.weight", PROJECTOR_PREFIXES);
             boolean bias = config.json().path("multimodal_projector_bias").asBoolean(true);
             long vd = (long) tower.blueprint().hiddenSize() * featureLayers.length;
             long td = text.hiddenSize();
+            checkProjectorInput(pw, config, td, vd);
             w1 = Weights.load(pw, m, "linear_1.weight", td, vd);
             b1 = bias ? Weights.load(pw, m, "linear_1.bias", td) : null;
             w2 = Weights.load(pw, m, "linear_2.weight", td, td);
@@ -103,6 +105,23 @@ public final class LlavaModel implements VisionLanguageModel {
         } catch (RuntimeException e) {
             ckpt.close();
             throw e;
+        }
+    }
+
+    /**
+     * HF's projector reads the selected layers concatenated along the features, so linear_1 must be
+     * [text hidden, tower hidden x feature layers]; a mismatch (a projector made for one layer under a list
+     * of layers, or for another tower) gets a message that says where the expected width comes from.
+     */
+    private void checkProjectorInput(PrefixedWeights pw, HfConfig config, long td, long vd) {
+        long[] shape = pw.info("linear_1.weight").shape();
+        if (!Arrays.equals(shape, new long[] {td, vd})) {
+            throw new TensorFormatException("tensor '" + pw.prefix() + "linear_1.weight' in "
+                    + pw.info("linear_1.weight").source() + " has shape " + Arrays.toString(shape) + " but "
+                    + config.source() + " needs " + Arrays.toString(new long[] {td, vd}) + " (text hidden_size " + td
+                    + " by vision hidden_size " + tower.blueprint().hiddenSize() + " x " + featureLayers.length
+                    + " layer(s) of vision_feature_layer " + config.json().path("vision_feature_layer")
+                    + ", concatenated along the features)");
         }
     }
 
