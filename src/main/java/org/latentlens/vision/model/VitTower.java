@@ -152,6 +152,9 @@ public final class VitTower implements AutoCloseable {
     }
 
     /**
+     * Pixels past the last whole patch (when a side is not a multiple of the patch size) are ignored, as
+     * HF's convolution does.
+     *
      * @param pixelValues [batch, 3, height, width] NCHW float32 (the processor's output)
      * @param batch images
      * @param height pixels
@@ -164,9 +167,11 @@ public final class VitTower implements AutoCloseable {
             throw new IllegalArgumentException("pixel_values has " + pixelValues.length + " values, but [" + batch + ", 3, "
                     + height + ", " + width + "] needs " + (long) batch * 3 * height * width);
         }
-        if (height % patch != 0 || width % patch != 0) {
-            throw new IllegalArgumentException("pixel_values is " + height + "x" + width + " pixels, not a multiple of the "
-                    + "patch size " + patch);
+        // HF's patch embedding is a stride-patch convolution without padding: trailing pixel rows and columns
+        // that do not fill a patch are dropped (google/siglip-so400m-patch14-384: 384 px -> 27 patches, 6 px unused)
+        if (height < patch || width < patch) {
+            throw new IllegalArgumentException("pixel_values is " + height + "x" + width + " pixels, smaller than one "
+                    + patch + "x" + patch + " patch");
         }
         if (kind != VitKind.DINOV2 && (height != imageSize || width != imageSize)) {
             throw new IllegalArgumentException("pixel_values is " + height + "x" + width + " but this " + bp.modelType()

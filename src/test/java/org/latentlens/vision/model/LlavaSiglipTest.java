@@ -174,6 +174,51 @@ class LlavaSiglipTest {
         }
     }
 
+    /**
+     * A tower whose image size is not a multiple of the patch (google/siglip-so400m-patch14-384: 384 px, 27
+     * patches): HF's stride-14 convolution ignores the last pixels, and (60 // 14)^2 = 16 positions is the
+     * fixture's table, so 56x56 fixture pixels padded to 60x60 with values the model must not read give HF's
+     * golden 56x56 states.
+     */
+    @Test
+    void imageSizeNotAMultipleOfThePatchDropsTheLastPixelsAsHfDoes() throws IOException {
+        Path dir = compose("full", new int[] {-2}, Layout.HF4, VISION_D, 60);
+        Path siglip = VisionFixtures.folder("siglip-vision");
+        float[] pixels;
+        float[][] golden = new float[4][];
+        try (SafetensorsCheckpoint exp = SafetensorsCheckpoint.openFiles("siglip expected",
+                List.of(siglip.resolve("expected.safetensors")))) {
+            pixels = exp.loadFloats("pixel_values");
+            for (int i = 0; i < golden.length; i++) {
+                golden[i] = exp.loadFloats("hidden_states." + i);
+            }
+        }
+        float[] padded = new float[2 * 3 * 60 * 60];
+        java.util.Arrays.fill(padded, 7.5f);
+        for (int plane = 0; plane < 2 * 3; plane++) {
+            for (int y = 0; y < 56; y++) {
+                System.arraycopy(pixels, (plane * 56 + y) * 56, padded, (plane * 60 + y) * 60, 56);
+            }
+        }
+        TokenBatch tokens;
+        try (VlmProcessor p = VlmProcessor.load(dir)) {
+            VlmInputs in = p.process(images(), List.of(TEXTS), true);
+            assertArrayEquals(new long[] {2, 3, 60, 60}, in.pixels().shape());
+            assertArrayEquals(new int[] {PATCHES, PATCHES}, in.tokensPerImage());
+            tokens = in.tokens();
+        }
+        try (VisionLanguageModel vlm = VisionLanguageModel.load(dir, LoadOptions.defaults())) {
+            VlmOutput out = vlm.forward(new VlmInput(tokens, padded, new long[] {2, 3, 60, 60}, null, null, null),
+                    ForwardOptions.allStates());
+            for (int i = 0; i < golden.length; i++) {
+                VisionFixtures.assertClose("vision.hidden_states." + i, golden[i], out.visionHiddenStates()[i]);
+            }
+            VisionFixtures.assertClose("image_features", expectedFeatures(golden, new int[] {-2}, false, projector(VISION_D)),
+                    out.imageFeatures());
+            assertEquals(GRID, out.tokenMap().images().get(0).gridRows());
+        }
+    }
+
     @Test
     void projectorWidthMustMatchTowerTimesFeatureLayers() throws IOException {
         // two feature layers need linear_1 [64, 128]; a projector made for one layer is [64, 64]
@@ -299,6 +344,11 @@ class LlavaSiglipTest {
      * vision config, the strategy and the feature layers.
      */
     private Path compose(String strategy, int[] layers, Layout layout, int projectorIn) throws IOException {
+        return compose(strategy, layers, layout, projectorIn, 56);
+    }
+
+    /** As above, with the tower's and the processor's {@code image_size} set to {@code imageSize}. */
+    private Path compose(String strategy, int[] layers, Layout layout, int projectorIn, int imageSize) throws IOException {
         Path llava = VisionFixtures.folder("llava");
         Path siglip = VisionFixtures.folder("siglip-vision");
         Path dir = Files.createTempDirectory(tmp, "llava-siglip");
@@ -335,6 +385,7 @@ class LlavaSiglipTest {
             ObjectNode c = (ObjectNode) JSON.readTree(llava.resolve(config).toFile());
             ObjectNode vc = (ObjectNode) JSON.readTree(siglip.resolve(config).toFile());
             vc.remove("architectures");
+            vc.put("image_size", imageSize);
             c.set("vision_config", vc);
             c.put("vision_feature_select_strategy", strategy);
             if (layers.length == 1) {
@@ -350,7 +401,9 @@ class LlavaSiglipTest {
         }
         Files.copy(llava.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
         Files.copy(llava.resolve("tokenizer_config.json"), dir.resolve("tokenizer_config.json"));
-        Files.copy(siglip.resolve("preprocessor_config.json"), dir.resolve("preprocessor_config.json"));
+        ObjectNode pre = (ObjectNode) JSON.readTree(siglip.resolve("preprocessor_config.json").toFile());
+        ((ObjectNode) pre.get("size")).put("height", imageSize).put("width", imageSize);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("preprocessor_config.json").toFile(), pre);
         return dir;
     }
 }
