@@ -1,7 +1,5 @@
 package org.latentlens.render;
 
-import org.latentlens.index.Neighbor;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -13,13 +11,13 @@ import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.latentlens.index.Neighbor;
+import org.latentlens.io.AtomicFiles;
 
 /**
  * An image cut into a grid of patches, each patch labelled with its top neighbour; hovering a patch shows its
@@ -209,14 +207,7 @@ public final class PatchOverlay implements View {
     public Path writePng(Path file) {
         Path abs = file.toAbsolutePath();
         try {
-            Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-            try {
-                Files.write(tmp, Html.png(toImage().orElseThrow()));
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(abs, Html.png(toImage().orElseThrow()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + abs, e);
         }
