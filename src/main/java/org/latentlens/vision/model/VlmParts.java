@@ -40,6 +40,20 @@ final class VlmParts {
         if (vc == null || !vc.isObject()) {
             throw new ConfigException(config.source() + " has no \"vision_config\" object");
         }
+        if (!vc.hasNonNull("model_type")) {
+            // The Hub's Qwen2-VL configs carry a vision_config without model_type, and HF's LlavaConfig
+            // reads a type-less one as CLIP: fill in what HuggingFace would assume.
+            String parent = config.json().path("model_type").asText("");
+            String assumed = switch (parent) {
+                case "qwen2_vl" -> "qwen2_vl";
+                case "qwen2_5_vl" -> "qwen2_5_vl";
+                case "llava" -> "clip_vision_model";
+                default -> null;
+            };
+            if (assumed != null) {
+                vc = ((com.fasterxml.jackson.databind.node.ObjectNode) vc.deepCopy()).put("model_type", assumed);
+            }
+        }
         return HfConfig.parse(vc.toString(), config.source() + " (vision_config)");
     }
 
