@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code latentlens bench ...}: benchmarks that print figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: forward throughput, index search and build.",
-        subcommands = {BenchForwardCommand.class, BenchBuildCommand.class, BenchVisionCommand.class, MakeBenchModelCommand.class, BenchSearchCommand.class,
+        subcommands = {BenchForwardCommand.class, BenchBuildCommand.class, MakeBenchModelCommand.class, BenchSearchCommand.class,
                 BenchMakeBankCommand.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec

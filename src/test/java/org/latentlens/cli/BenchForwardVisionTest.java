@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.latentlens.TestFixtures;
 
-/** {@code bench vision} runs the processor, tower and language model of a VLM and prints its figures. */
-class BenchVisionCommandTest {
+/** {@code bench forward} on a vision-language model runs the processor, tower and language model of a VLM and prints its figures. */
+class BenchForwardVisionTest {
     @Test
     void printsImagesAndTokensPerSecond() {
         PrintStream saved = System.out;
@@ -18,7 +18,7 @@ class BenchVisionCommandTest {
         int rc;
         try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
             System.setOut(ps);
-            rc = Main.run("bench", "vision", "--model", TestFixtures.resource("fixtures/hf-tiny-vision/qwen2-vl").toString(),
+            rc = Main.run("bench", "forward", "--model", TestFixtures.resource("fixtures/hf-tiny-vision/qwen2-vl").toString(),
                     "--image", TestFixtures.resource("vision/image-processors/chelsea.png").toString(), "--runs", "2");
         } finally {
             System.setOut(saved);
