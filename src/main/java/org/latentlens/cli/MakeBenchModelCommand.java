@@ -97,10 +97,10 @@ public final class MakeBenchModelCommand implements Callable<Integer> {
         Files.createDirectories(out);
         SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt")
                 .metadata("generator", "latentlens bench make-model --shape " + s.name() + " seed " + seed);
-        Gaussians g = new Gaussians(w, seed);
-        writeLanguageModel(g, w, s.text());
+        RandomTensors g = new RandomTensors(w, seed);
+        writeLanguageModel(g, s.text());
         if (s.vision() != null) {
-            writeVision(g, w, s.vision(), s.text().hidden());
+            writeVision(g, s.vision(), s.text().hidden());
         }
         try (ProgressBar pb = new ProgressBarBuilder().setTaskName("write").setInitialMax(s.parameters())
                 .setStyle(ProgressBarStyle.ASCII).setUnit(" M params", 1_000_000).showSpeed()
@@ -118,66 +118,66 @@ public final class MakeBenchModelCommand implements Callable<Integer> {
         }
     }
 
-    private static void writeLanguageModel(Gaussians g, SafetensorsWriter w, BenchModelShape.Text t) {
+    private static void writeLanguageModel(RandomTensors g, BenchModelShape.Text t) {
         int h = t.hidden();
         int kv = t.kvHeads() * (h / t.heads());
         g.matrix("model.embed_tokens.weight", t.vocab(), h);
         for (int i = 0; i < t.layers(); i++) {
             String p = "model.layers." + i + ".";
             g.matrix(p + "self_attn.q_proj.weight", h, h);
-            constant(w, p + "self_attn.q_proj.bias", 0f, h);
+            g.constant(p + "self_attn.q_proj.bias", 0f, h);
             g.matrix(p + "self_attn.k_proj.weight", kv, h);
-            constant(w, p + "self_attn.k_proj.bias", 0f, kv);
+            g.constant(p + "self_attn.k_proj.bias", 0f, kv);
             g.matrix(p + "self_attn.v_proj.weight", kv, h);
-            constant(w, p + "self_attn.v_proj.bias", 0f, kv);
+            g.constant(p + "self_attn.v_proj.bias", 0f, kv);
             g.matrix(p + "self_attn.o_proj.weight", h, h);
             g.matrix(p + "mlp.gate_proj.weight", t.intermediate(), h);
             g.matrix(p + "mlp.up_proj.weight", t.intermediate(), h);
             g.matrix(p + "mlp.down_proj.weight", h, t.intermediate());
-            constant(w, p + "input_layernorm.weight", 1f, h);
-            constant(w, p + "post_attention_layernorm.weight", 1f, h);
+            g.constant(p + "input_layernorm.weight", 1f, h);
+            g.constant(p + "post_attention_layernorm.weight", 1f, h);
         }
-        constant(w, "model.norm.weight", 1f, h);
+        g.constant("model.norm.weight", 1f, h);
     }
 
-    private static void writeVision(Gaussians g, SafetensorsWriter w, BenchModelShape.Vision v, int outHidden) {
+    private static void writeVision(RandomTensors g, BenchModelShape.Vision v, int outHidden) {
         int d = v.width();
         g.tensor("visual.patch_embed.proj.weight", d, 3, 2, 14, 14);
         for (int i = 0; i < v.depth(); i++) {
             String p = "visual.blocks." + i + ".";
-            norm(w, p + "norm1", d, !v.v25());
-            norm(w, p + "norm2", d, !v.v25());
+            norm(g, p + "norm1", d, !v.v25());
+            norm(g, p + "norm2", d, !v.v25());
             g.matrix(p + "attn.qkv.weight", 3 * d, d);
-            constant(w, p + "attn.qkv.bias", 0f, 3 * d);
+            g.constant(p + "attn.qkv.bias", 0f, 3 * d);
             g.matrix(p + "attn.proj.weight", d, d);
-            constant(w, p + "attn.proj.bias", 0f, d);
+            g.constant(p + "attn.proj.bias", 0f, d);
             int m = v.intermediate();
             if (v.v25()) {
                 g.matrix(p + "mlp.gate_proj.weight", m, d);
-                constant(w, p + "mlp.gate_proj.bias", 0f, m);
+                g.constant(p + "mlp.gate_proj.bias", 0f, m);
                 g.matrix(p + "mlp.up_proj.weight", m, d);
-                constant(w, p + "mlp.up_proj.bias", 0f, m);
+                g.constant(p + "mlp.up_proj.bias", 0f, m);
                 g.matrix(p + "mlp.down_proj.weight", d, m);
-                constant(w, p + "mlp.down_proj.bias", 0f, d);
+                g.constant(p + "mlp.down_proj.bias", 0f, d);
             } else {
                 g.matrix(p + "mlp.fc1.weight", m, d);
-                constant(w, p + "mlp.fc1.bias", 0f, m);
+                g.constant(p + "mlp.fc1.bias", 0f, m);
                 g.matrix(p + "mlp.fc2.weight", d, m);
-                constant(w, p + "mlp.fc2.bias", 0f, d);
+                g.constant(p + "mlp.fc2.bias", 0f, d);
             }
         }
         int ctx = 4 * d;
-        norm(w, "visual.merger.ln_q", d, !v.v25());
+        norm(g, "visual.merger.ln_q", d, !v.v25());
         g.matrix("visual.merger.mlp.0.weight", ctx, ctx);
-        constant(w, "visual.merger.mlp.0.bias", 0f, ctx);
+        g.constant("visual.merger.mlp.0.bias", 0f, ctx);
         g.matrix("visual.merger.mlp.2.weight", outHidden, ctx);
-        constant(w, "visual.merger.mlp.2.bias", 0f, outHidden);
+        g.constant("visual.merger.mlp.2.bias", 0f, outHidden);
     }
 
-    private static void norm(SafetensorsWriter w, String prefix, int d, boolean withBias) {
-        constant(w, prefix + ".weight", 1f, d);
+    private static void norm(RandomTensors g, String prefix, int d, boolean withBias) {
+        g.constant(prefix + ".weight", 1f, d);
         if (withBias) {
-            constant(w, prefix + ".bias", 0f, d);
+            g.constant(prefix + ".bias", 0f, d);
         }
     }
 
@@ -287,16 +287,39 @@ public final class MakeBenchModelCommand implements Callable<Integer> {
         w.addFloatsAsBf16(name, v, n);
     }
 
-    /** N(0, 0.02) tensors, each from its own seeded stream so a tensor's values do not depend on the others' sizes. */
-    private static final class Gaussians {
+    /**
+     * The checkpoint's tensors as HF initialises them: N(0, 0.02) matrices, each from its own seeded stream so
+     * a tensor's values do not depend on the others' sizes, and constant norms and biases; all counted on the
+     * progress bar as they are written.
+     */
+    private static final class RandomTensors {
         private final SafetensorsWriter writer;
         private final long seed;
         private long counter;
         ProgressBar progress;
 
-        Gaussians(SafetensorsWriter writer, long seed) {
+        RandomTensors(SafetensorsWriter writer, long seed) {
             this.writer = writer;
             this.seed = seed;
+        }
+
+        void constant(String name, float value, int n) {
+            float[] v = new float[n];
+            java.util.Arrays.fill(v, value);
+            writer.add(name, DType.BF16, new long[] {n}, os -> {
+                ByteBuffer b = ByteBuffer.allocate(2 * n).order(ByteOrder.LITTLE_ENDIAN);
+                for (float x : v) {
+                    b.putShort(FloatConversions.floatToBf16(x));
+                }
+                os.write(b.array());
+                step(n);
+            });
+        }
+
+        private void step(long n) {
+            if (progress != null) {
+                progress.stepBy(n);
+            }
         }
 
         void matrix(String name, long rows, long cols) {
@@ -323,9 +346,7 @@ public final class MakeBenchModelCommand implements Callable<Integer> {
                 b.putShort(FloatConversions.floatToBf16((float) (rng.nextGaussian() * 0.02)));
             }
             os.write(b.array(), 0, b.position());
-            if (progress != null) {
-                progress.stepBy(n);
-            }
+            step(n);
         }
     }
 }

@@ -108,10 +108,31 @@ public final class FloatConversions {
      * @return a direct buffer of the widened values, position 0
      */
     public static ByteBuffer widenToFloat32(ByteBuffer src, DType dtype) {
+        int n = src.remaining() / 2;
+        ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(n, 4)).order(ByteOrder.LITTLE_ENDIAN);
+        widenInto(src, dtype, out);
+        return out.flip();
+    }
+
+    /**
+     * Widens 16-bit floats into a caller's buffer (a reused staging buffer, so that loading a checkpoint
+     * does not allocate, and fault in, a fresh buffer per tensor).
+     *
+     * @param src little-endian bfloat16 or binary16 data, read from its position to its limit (not moved)
+     * @param dtype {@link DType#BF16} or {@link DType#F16}
+     * @param dst little-endian float32 destination: written from its position, which advances
+     * @throws java.nio.BufferOverflowException when {@code dst} has less room than the values need
+     */
+    public static void widenInto(ByteBuffer src, DType dtype, ByteBuffer dst) {
+        if (dtype != DType.BF16 && dtype != DType.F16) {
+            throw new IllegalArgumentException("not a 16-bit float type: " + dtype);
+        }
         ShortBuffer in = src.slice().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
         int n = in.remaining();
-        ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(n, 4)).order(ByteOrder.LITTLE_ENDIAN);
-        FloatBuffer fo = out.asFloatBuffer();
+        if (dst.remaining() < (long) n * 4) {
+            throw new java.nio.BufferOverflowException();
+        }
+        FloatBuffer fo = dst.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         short[] chunk = new short[Math.min(n, 1 << 16)];
         float[] fchunk = new float[chunk.length];
         int done = 0;
@@ -122,16 +143,14 @@ public final class FloatConversions {
                 for (int i = 0; i < len; i++) {
                     fchunk[i] = Float.intBitsToFloat((chunk[i] & 0xffff) << 16);
                 }
-            } else if (dtype == DType.F16) {
+            } else {
                 for (int i = 0; i < len; i++) {
                     fchunk[i] = halfToFloat(chunk[i]);
                 }
-            } else {
-                throw new IllegalArgumentException("not a 16-bit float type: " + dtype);
             }
             fo.put(fchunk, 0, len);
             done += len;
         }
-        return out;
+        dst.position(dst.position() + n * 4);
     }
 }

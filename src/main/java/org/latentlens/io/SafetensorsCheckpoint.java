@@ -168,6 +168,19 @@ public final class SafetensorsCheckpoint implements WeightSource {
         return toFloat32(f.info(name), f.rawRows(name, firstRow, rows));
     }
 
+    @Override
+    public void readFloat32Rows(String name, long firstRow, long rows, ByteBuffer dst) {
+        SafetensorsFile f = file(name);
+        TensorInfo info = f.info(name);
+        ByteBuffer raw = f.rawRows(name, firstRow, rows);
+        switch (info.dtype()) {
+            case F32 -> dst.put(raw.duplicate());
+            case BF16, F16 -> FloatConversions.widenInto(raw, info.dtype(), dst);
+            default -> throw new TensorFormatException("tensor '" + info.name() + "' in " + info.source() + " has dtype "
+                    + info.dtype() + "; weights must be F32, F16 or BF16");
+        }
+    }
+
     private static ByteBuffer toFloat32(TensorInfo info, ByteBuffer raw) {
         return switch (info.dtype()) {
             case F32 -> raw;

@@ -76,6 +76,20 @@ public interface WeightSource extends AutoCloseable {
                 .slice().order(java.nio.ByteOrder.LITTLE_ENDIAN);
     }
 
+    /**
+     * Reads a range of rows as float32 into a caller's buffer, so that a loader can stage every tensor
+     * through one reused buffer instead of a fresh one per tensor.
+     *
+     * @param name a tensor name
+     * @param firstRow the first row (outermost dimension)
+     * @param rows the number of rows
+     * @param dst a little-endian buffer written from its position, which advances by {@code rows * rowElements * 4}
+     * @throws java.nio.BufferOverflowException when {@code dst} has too little room
+     */
+    default void readFloat32Rows(String name, long firstRow, long rows, ByteBuffer dst) {
+        dst.put(loadFloat32Rows(name, firstRow, rows).duplicate());
+    }
+
     /** Releases mapped files. Buffers handed out before must not be used afterwards. */
     @Override
     void close();

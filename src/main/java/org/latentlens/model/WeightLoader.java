@@ -4,11 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.latentlens.io.TensorFormatException;
 import org.latentlens.io.TensorInfo;
 import org.latentlens.io.WeightSource;
@@ -19,8 +15,6 @@ import org.latentlens.io.WeightSource;
  * stack of blocks ({@link BlockStack}: vision towers), so both read weights the same way.
  */
 final class WeightLoader {
-    /** Rows per chunk when a float32 tensor would not fit one 2 GiB buffer. */
-    static final long MAX_CHUNK_BYTES = 1L << 30;
 
     private final Blueprint bp;
     private final WeightSource weights;
@@ -57,11 +51,11 @@ final class WeightLoader {
             String q = WeightNames.at(n.q(), i);
             String k = WeightNames.at(n.k(), i);
             String v = WeightNames.at(n.v(), i);
-            wQkv = fuse(projection(r.require(q + ".weight"), qDim, d), projection(r.require(k + ".weight"), kvDim, d),
-                    projection(r.require(v + ".weight"), kvDim, d));
+            wQkv = stackedProjections(d, new String[] {r.require(q + ".weight"), r.require(k + ".weight"),
+                    r.require(v + ".weight")}, qDim, kvDim, kvDim);
             if (bp.qkvBias()) {
-                bQkv = fuse(vector(r.require(q + ".bias"), qDim), vector(r.require(k + ".bias"), kvDim),
-                        vector(r.require(v + ".bias"), kvDim));
+                bQkv = stackedVectors(new String[] {r.require(q + ".bias"), r.require(k + ".bias"), r.require(v + ".bias")},
+                        qDim, kvDim, kvDim);
             }
         }
         String o = WeightNames.at(n.o(), i);
@@ -80,9 +74,9 @@ final class WeightLoader {
         } else {
             String g = WeightNames.at(n.gate(), i);
             String up = WeightNames.at(n.up(), i);
-            wUp = fuse(projection(r.require(g + ".weight"), inter, d), projection(r.require(up + ".weight"), inter, d));
+            wUp = stackedProjections(d, new String[] {r.require(g + ".weight"), r.require(up + ".weight")}, inter, inter);
             if (bp.mlpBias()) {
-                bUp = fuse(vector(r.require(g + ".bias"), inter), vector(r.require(up + ".bias"), inter));
+                bUp = stackedVectors(new String[] {r.require(g + ".bias"), r.require(up + ".bias")}, inter, inter);
             }
         }
         String down = WeightNames.at(n.down(), i);
@@ -130,22 +124,43 @@ final class WeightLoader {
 
     NDArray vector(String name, long len) {
         checkShape(name, len);
-        return manager.create(weights.loadFloat32(name), new Shape(len), DataType.FLOAT32);
+        return TensorStaging.load(manager, weights, new long[] {len}, name);
     }
 
     NDArray matrix(String name, long rows, long cols) {
         checkShape(name, rows, cols);
-        long bytes = rows * cols * 4;
-        if (bytes <= MAX_CHUNK_BYTES) {
-            return manager.create(weights.loadFloat32(name), new Shape(rows, cols), DataType.FLOAT32);
+        return TensorStaging.load(manager, weights, new long[] {rows, cols}, name);
+    }
+
+    /**
+     * Separate projections fused into one [sum(rows), in] weight, written in place rather than concatenated
+     * (a concatenation would touch the fused weights a second time).
+     */
+    NDArray stackedProjections(long in, String[] names, long... rows) {
+        if (bp.conv1dWeights()) {
+            // GPT-2 style [in, out] kernels ship fused already; separate ones are transposed and joined
+            NDArray[] parts = new NDArray[names.length];
+            for (int i = 0; i < names.length; i++) {
+                parts[i] = projection(names[i], rows[i], in);
+            }
+            return fuse(parts);
         }
-        long step = Math.max(1, MAX_CHUNK_BYTES / (cols * 4));
-        List<NDArray> parts = new ArrayList<>();
-        for (long r0 = 0; r0 < rows; r0 += step) {
-            long n = Math.min(step, rows - r0);
-            parts.add(manager.create(weights.loadFloat32Rows(name, r0, n), new Shape(n, cols), DataType.FLOAT32));
+        long total = 0;
+        for (int i = 0; i < names.length; i++) {
+            checkShape(names[i], rows[i], in);
+            total += rows[i];
         }
-        return NDArrays.concat(new NDList(parts), 0);
+        return TensorStaging.load(manager, weights, new long[] {total, in}, names);
+    }
+
+    /** Bias vectors joined like {@link #stackedProjections}. */
+    NDArray stackedVectors(String[] names, long... lengths) {
+        long total = 0;
+        for (int i = 0; i < names.length; i++) {
+            checkShape(names[i], lengths[i]);
+            total += lengths[i];
+        }
+        return TensorStaging.load(manager, weights, new long[] {total}, names);
     }
 
     /** A projection weight in nn.Linear layout [out, in], transposing GPT-2's Conv1D [in, out] (a view). */

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * {@code bin/latentlens} is the LatentLens jar and its dependencies), so {@code import org.latentlens.*;}
  * works in the first cell. JVM flags: {@code -Djava.awt.headless=true} (images without a display),
  * {@code -Dai.djl.offline=true} plus {@code DJL_OFFLINE}/{@code OPT_OUT_TRACKING} in the environment (DJL
- * never reaches for the network), and {@code -Dslf4j.internal.verbosity=ERROR} (no SLF4J banner in the
+ * never reaches for the network), {@code THP_MEM_ALLOC_ENABLE=1} (libtorch puts large tensors on huge pages,
+ * so models load faster), and {@code -Dslf4j.internal.verbosity=ERROR} (no SLF4J banner in the
  * kernel log). Interrupts are sent as messages, which the kernel turns into a stop of the running cell.
  *
  * <pre>
@@ -101,7 +102,7 @@ public final class KernelInstaller {
         spec.put("display_name", displayName);
         spec.put("language", "java");
         spec.put("interrupt_mode", "message");
-        spec.put("env", Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true"));
+        spec.put("env", Map.of("DJL_OFFLINE", "true", "OPT_OUT_TRACKING", "true", "THP_MEM_ALLOC_ENABLE", "1"));
         spec.put("metadata", Map.of("debugger", false));
         return spec;
     }

@@ -86,6 +86,11 @@ public final class PrefixedWeights implements WeightSource {
     }
 
     @Override
+    public void readFloat32Rows(String name, long firstRow, long rows, ByteBuffer dst) {
+        source.readFloat32Rows(prefix + name, firstRow, rows, dst);
+    }
+
+    @Override
     public void close() {
         // the checkpoint belongs to whoever opened it
     }

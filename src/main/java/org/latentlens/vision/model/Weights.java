@@ -4,8 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import org.latentlens.io.MissingTensorException;
+import org.latentlens.io.TensorFormatException;
+import org.latentlens.io.TensorInfo;
 import org.latentlens.io.WeightSource;
+import org.latentlens.model.TensorStaging;
 
 /** Shape-checked float32 loads of the few tensors a vision model reads outside the shared blocks. */
 final class Weights {
@@ -25,7 +29,12 @@ final class Weights {
         if (!w.has(name)) {
             throw new MissingTensorException("tensor '" + name + "' is missing from " + w);
         }
-        return m.create(w.loadFloat32(name, shape), new Shape(shape), DataType.FLOAT32);
+        TensorInfo info = w.info(name);
+        if (!Arrays.equals(info.shape(), shape)) {
+            throw new TensorFormatException("tensor '" + name + "' in " + info.source() + " has shape "
+                    + Arrays.toString(info.shape()) + " but the model config needs " + Arrays.toString(shape));
+        }
+        return TensorStaging.load(m, w, shape, name);
     }
 
     /**
