@@ -3,9 +3,9 @@ package org.latentlens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import org.latentlens.hub.HubClient;
 import java.util.List;
 import org.latentlens.corpus.Corpus;
+import org.latentlens.hub.HubClient;
 import org.latentlens.index.BuildOptions;
 import org.latentlens.index.ContextualIndex;
 import org.latentlens.index.IndexBuilder;
@@ -14,6 +14,7 @@ import org.latentlens.model.LoadOptions;
 import org.latentlens.model.Model;
 import org.latentlens.model.ModelLoader;
 import org.latentlens.model.TokenBatch;
+import org.latentlens.vision.model.VisionLanguageModel;
 
 /**
  * The facade a notebook user types first: load a model, get hidden states, build and search an index.
@@ -72,14 +73,53 @@ public final class LatentLens {
         if (EMBEDDED_NAMES.contains(nameOrPath)) {
             return ModelLoader.loadEmbeddedMiniLm(options);
         }
-        if (HubClient.looksLikeRepoId(nameOrPath)) {
-            try (HubClient hub = options.hub() == null ? new HubClient() : new HubClient(options.hub())) {
-                return ModelLoader.load(hub.modelFolder(nameOrPath), options);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e.getMessage(), e);
-            }
+        return ModelLoader.load(modelFolder(nameOrPath, options), options);
+    }
+
+    /**
+     * The local folder of a model: the path itself, or for a HuggingFace Hub repo id ({@code org/name[@revision]})
+     * its snapshot in the huggingface_hub cache, downloaded first when missing (weights, configs, tokenizer,
+     * image processor and chat template files).
+     *
+     * @param nameOrPath a local folder or a repo id
+     * @param options load options (their Hub settings, if any)
+     * @return the folder
+     * @throws UncheckedIOException when the download fails; the message names the repo
+     */
+    public static Path modelFolder(String nameOrPath, LoadOptions options) {
+        if (!HubClient.looksLikeRepoId(nameOrPath)) {
+            return Path.of(nameOrPath);
         }
-        return ModelLoader.load(Path.of(nameOrPath), options);
+        configureOffline();
+        try (HubClient hub = options.hub() == null ? new HubClient() : new HubClient(options.hub())) {
+            return hub.modelFolder(nameOrPath);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a vision-language model (LLaVA, Qwen2-VL, Qwen2.5-VL) from a local folder or a Hub repo id, e.g.
+     * {@code "Qwen/Qwen2-VL-2B-Instruct"}; its processor comes from the same folder:
+     * {@code VlmProcessor.load(LatentLens.modelFolder(name, options))} (a cached snapshot is not fetched again).
+     *
+     * @param nameOrPath a local folder or a repo id
+     * @return the model; close it when done
+     */
+    public static VisionLanguageModel loadVisionModel(String nameOrPath) {
+        return loadVisionModel(nameOrPath, LoadOptions.defaults());
+    }
+
+    /**
+     * Loads a vision-language model with options; see {@link #loadVisionModel(String)}.
+     *
+     * @param nameOrPath a local folder or a repo id
+     * @param options load options
+     * @return the model; close it when done
+     */
+    public static VisionLanguageModel loadVisionModel(String nameOrPath, LoadOptions options) {
+        configureOffline();
+        return VisionLanguageModel.load(modelFolder(nameOrPath, options), options);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.latentlens.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.latentlens.LatentLens;
 import org.latentlens.io.SafetensorsCheckpoint;
 import org.latentlens.io.SafetensorsWriter;
 import org.latentlens.model.ForwardOptions;
@@ -24,8 +25,9 @@ import picocli.CommandLine.Option;
         description = "Write every hidden state (and logits) of a model to a safetensors file.")
 public final class HiddenStatesCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "HuggingFace model folder")
-    Path model;
+    @Option(names = "--model", required = true,
+            description = "HuggingFace model folder, or a Hub repo id (org/name[@revision]) fetched into the cache")
+    String modelName;
 
     @Option(names = "--config", defaultValue = "config.json", description = "config file inside the folder (default: ${DEFAULT-VALUE})")
     String config;
@@ -63,6 +65,7 @@ public final class HiddenStatesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoadOptions opts = LoadOptions.builder().optConfigFile(config).optWeightsFile(weights).optDevice(device).build();
+        Path model = LatentLens.modelFolder(modelName, opts);
         if (VisionHiddenStates.handles(model, opts)) {
             VisionHiddenStates.run(model, opts, input.inputs, images, input.texts, out, !noLogits, ropeSemantics);
             return 0;

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.latentlens.LatentLens;
+import org.latentlens.hub.HubClient;
 import org.latentlens.index.ContextualIndex;
 import org.latentlens.index.Neighbor;
 import org.latentlens.model.ForwardOptions;
@@ -34,11 +36,13 @@ import picocli.CommandLine.Option;
         description = "Interpret a VLM's visual tokens: nearest contextual neighbours of each image patch, drawn on the image.")
 public final class InterpretImageCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "VLM folder (llava, qwen2_vl, qwen2_5_vl)")
-    Path model;
+    @Option(names = "--model", required = true,
+            description = "VLM (llava, qwen2_vl, qwen2_5_vl): a folder or a HuggingFace Hub repo id (org/name[@revision])")
+    String model;
 
-    @Option(names = "--index", required = true, description = "contextual index built with the same language model")
-    Path index;
+    @Option(names = "--index", required = true,
+            description = "contextual index built with the same language model: a folder or a Hub repo id")
+    String index;
 
     @Option(names = "--image", required = true, description = "PNG or JPEG file")
     Path image;
@@ -76,9 +80,11 @@ public final class InterpretImageCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--top-k must be at least 1, got " + topK);
         }
         RgbImage rgb = ImageLoader.read(image);
-        try (ContextualIndex idx = ContextualIndex.open(index);
-             VlmProcessor proc = VlmProcessor.load(model);
-             VisionLanguageModel vlm = VisionLanguageModel.load(model, LoadOptions.builder().optDevice(device).build())) {
+        LoadOptions options = LoadOptions.builder().optDevice(device).build();
+        Path folder = LatentLens.modelFolder(model, options);
+        try (ContextualIndex idx = LatentLens.loadIndex(index);
+             VlmProcessor proc = VlmProcessor.load(folder);
+             VisionLanguageModel vlm = VisionLanguageModel.load(folder, options)) {
             int numStates = vlm.languageModel().numLayers() + 1;
             int[] read = layers != null ? layers.clone()
                     : idx.layers().stream().mapToInt(Integer::intValue).filter(l -> l < numStates).toArray();
@@ -138,7 +144,8 @@ public final class InterpretImageCommand implements Callable<Integer> {
             return;
         }
         String built = Path.of(modelId.replace('\\', '/')).getFileName().toString();
-        String here = model.toAbsolutePath().normalize().toString().replace("--", "/");
+        String here = HubClient.looksLikeRepoId(model) ? model
+                : Path.of(model).toAbsolutePath().normalize().toString().replace("--", "/");
         if (!here.contains(built)) {
             System.err.println("warning: the index " + index + " was built with " + modelId + ", which does not look like "
                     + model + ": neighbours are only meaningful for an index of the same language model");

@@ -15,11 +15,16 @@ import org.latentlens.LatentLens;
 import org.latentlens.TestFixtures;
 import org.latentlens.index.ContextualIndex;
 import org.latentlens.index.Neighbor;
+import org.latentlens.io.SafetensorsCheckpoint;
 import org.latentlens.model.ForwardOptions;
 import org.latentlens.model.LoadOptions;
 import org.latentlens.model.Model;
 import org.latentlens.model.ModelLoader;
 import org.latentlens.model.TokenBatch;
+import org.latentlens.vision.VlmInputs;
+import org.latentlens.vision.VlmProcessor;
+import org.latentlens.vision.model.VisionLanguageModel;
+import org.latentlens.vision.model.VlmOutput;
 
 /**
  * {@code LatentLens.loadModel("org/name")} and {@code ContextualIndex.fromPretrained("org/name", layers)} on a
@@ -102,5 +107,35 @@ class HubEndToEndOfflineTest {
         Exception e = assertThrows(Exception.class,
                 () -> LatentLens.loadModel("org/absent", LoadOptions.builder().optHub(offline).build()));
         assertTrue(e.getMessage().contains("org/absent"), e.getMessage());
+    }
+
+    @Test
+    void visionLanguageModelLoadsFromAHandMadeCacheOffline(@TempDir Path root) throws Exception {
+        Path repo = root.resolve("hf/hub/models--org--tiny-qwen2-vl");
+        main(repo);
+        Path src = TestFixtures.resource("fixtures/hf-tiny-vision/qwen2-vl");
+        for (String f : List.of("config.json", "tokenizer.json", "tokenizer_config.json", "preprocessor_config.json")) {
+            put(repo, f, Files.readAllBytes(src.resolve(f)), false);
+        }
+        put(repo, "model.safetensors", Files.readAllBytes(src.resolve("model.safetensors")), true);
+        HubSettings offline = HubSettings.fromEnvironment(Map.of("HF_HOME", root.resolve("hf").toString(),
+                "HF_HUB_OFFLINE", "1", "HF_ENDPOINT", "http://127.0.0.1:9")).build();
+        LoadOptions options = LoadOptions.builder().optHub(offline).build();
+        Path folder = LatentLens.modelFolder("org/tiny-qwen2-vl", options);
+        assertTrue(folder.endsWith(Path.of("snapshots", COMMIT)), folder.toString());
+        try (VisionLanguageModel vlm = LatentLens.loadVisionModel("org/tiny-qwen2-vl", options);
+             VlmProcessor processor = VlmProcessor.load(folder);
+             SafetensorsCheckpoint want = SafetensorsCheckpoint.openFiles("e", List.of(src.resolve("expected.safetensors")))) {
+            VlmInputs in = processor.process(List.of(TestFixtures.resource("vision/image-processors/chelsea.png")),
+                    "<|image_pad|>Describe this image in detail.");
+            VlmOutput out = vlm.forward(in.toVlmInput(), ForwardOptions.allStates());
+            assertArrayEquals(want.loadLongs("quickstart.input_ids"), in.tokens().inputIds()[0]);
+            float[] a = want.loadFloats("quickstart.hidden_states.3");
+            float[] b = out.text().state(3);
+            assertEquals(a.length, b.length);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(a[i], b[i], 1e-4, "quickstart.hidden_states.3[" + i + "]");
+            }
+        }
     }
 }
