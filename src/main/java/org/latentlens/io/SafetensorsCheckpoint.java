@@ -168,14 +168,34 @@ public final class SafetensorsCheckpoint implements WeightSource {
         return toFloat32(f.info(name), f.rawRows(name, firstRow, rows));
     }
 
+    /** Per-thread buffer for 16-bit rows on their way to float32; soft, so it goes once loading is over. */
+    private static final ThreadLocal<java.lang.ref.SoftReference<ByteBuffer>> RAW = new ThreadLocal<>();
+
+    private static ByteBuffer rawScratch(long bytes) {
+        java.lang.ref.SoftReference<ByteBuffer> ref = RAW.get();
+        ByteBuffer b = ref == null ? null : ref.get();
+        if (b == null || b.capacity() < bytes) {
+            b = ByteBuffer.allocateDirect(Math.toIntExact(Math.max(bytes, 32L << 20))).order(ByteOrder.LITTLE_ENDIAN);
+            RAW.set(new java.lang.ref.SoftReference<>(b));
+        }
+        b.clear();
+        return b;
+    }
+
+    /** Reads with positional file reads (nothing stays mapped), widening 16-bit floats on the way. */
     @Override
     public void readFloat32Rows(String name, long firstRow, long rows, ByteBuffer dst) {
         SafetensorsFile f = file(name);
         TensorInfo info = f.info(name);
-        ByteBuffer raw = f.rawRows(name, firstRow, rows);
         switch (info.dtype()) {
-            case F32 -> dst.put(raw.duplicate());
-            case BF16, F16 -> FloatConversions.widenInto(raw, info.dtype(), dst);
+            case F32 -> f.readRows(name, firstRow, rows, dst);
+            case BF16, F16 -> {
+                long rowElems = info.shape().length == 0 ? 1 : info.numElements() / Math.max(1, info.shape()[0]);
+                ByteBuffer raw = rawScratch(rows * rowElems * 2);
+                f.readRows(name, firstRow, rows, raw);
+                raw.flip();
+                FloatConversions.widenInto(raw, info.dtype(), dst);
+            }
             default -> throw new TensorFormatException("tensor '" + info.name() + "' in " + info.source() + " has dtype "
                     + info.dtype() + "; weights must be F32, F16 or BF16");
         }

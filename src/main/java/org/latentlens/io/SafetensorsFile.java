@@ -246,6 +246,46 @@ public final class SafetensorsFile implements AutoCloseable {
         return map(e.begin() + firstRow * rowBytes, rows * rowBytes, name);
     }
 
+    /**
+     * Copies a range of rows' raw bytes into a caller's buffer with positional reads. Unlike the mapped
+     * views, the bytes do not stay mapped into this process (a model load would otherwise count the whole
+     * checkpoint in its resident memory until the collector unmaps the views), and no mapping is made.
+     *
+     * @param name a tensor name
+     * @param firstRow first row
+     * @param rows number of rows
+     * @param dst written from its position, which advances by the rows' byte size
+     * @throws java.nio.BufferOverflowException when {@code dst} has too little room
+     * @throws UncheckedIOException naming the tensor and file when the read fails or the file ends early
+     */
+    public void readRows(String name, long firstRow, long rows, ByteBuffer dst) {
+        Entry e = entry(name);
+        long[] shape = e.info().shape();
+        long total = e.end() - e.begin();
+        long rowBytes = shape.length == 0 ? total : total / Math.max(1, shape[0]);
+        long count = shape.length == 0 ? 1 : shape[0];
+        if (firstRow < 0 || rows < 0 || firstRow + rows > count) {
+            throw new IllegalArgumentException("rows " + firstRow + ".." + (firstRow + rows) + " out of range for " + e.info());
+        }
+        long len = rows * rowBytes;
+        if (dst.remaining() < len) {
+            throw new java.nio.BufferOverflowException();
+        }
+        ByteBuffer view = dst.slice();
+        view.limit((int) len);
+        long pos = dataStart + e.begin() + firstRow * rowBytes;
+        try {
+            while (view.hasRemaining()) {
+                if (channel.read(view, pos + view.position()) < 0) {
+                    throw new IOException("the file ends before the tensor's data does");
+                }
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot read tensor '" + name + "' of " + path + ": " + ex.getMessage(), ex);
+        }
+        dst.position(dst.position() + (int) len);
+    }
+
     private ByteBuffer map(long offset, long len, String name) {
         if (len > Integer.MAX_VALUE) {
             throw new TensorFormatException("tensor '" + name + "' in " + path + " spans " + len

@@ -41,8 +41,9 @@ public final class BlockStack {
     public static BlockStack load(Blueprint bp, WeightSource weights, NDManager manager, String layerScale1,
                                   String layerScale2) {
         BlockStack s = new BlockStack(bp, new WeightLoader(bp, weights, manager));
+        List<TransformerBlock> loaded = s.loader.loadBlocks();
         for (int i = 0; i < bp.numLayers(); i++) {
-            TransformerBlock b = s.loader.loadBlock(i);
+            TransformerBlock b = loaded.get(i);
             if (layerScale1 != null) {
                 WeightResolver r = s.loader.resolver();
                 b.setLayerScale(s.loader.vector(r.require(WeightNames.at(layerScale1, i)), bp.hiddenSize()),

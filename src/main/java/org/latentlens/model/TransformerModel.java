@@ -92,9 +92,7 @@ public final class TransformerModel implements Model {
             tokenTypeTable = n.tokenTypeEmbed() == null ? null
                     : table(r, n.tokenTypeEmbed() + ".weight", bp.typeVocabSize(), d);
             embedNorm = n.embedNormPrefix() == null ? null : norm(r, n.embedNormPrefix(), d);
-            for (int i = 0; i < bp.numLayers(); i++) {
-                blocks.add(loadBlock(r, i));
-            }
+            blocks.addAll(loader.loadBlocks());
             finalNorm = n.finalNorm() == null ? null : norm(r, n.finalNorm(), d);
             if (!bp.hasLmHead()) {
                 lmHead = null;
@@ -120,10 +118,6 @@ public final class TransformerModel implements Model {
             manager.close();
             throw e;
         }
-    }
-
-    private TransformerBlock loadBlock(WeightResolver r, int i) {
-        return loader.loadBlock(i);
     }
 
     private Norm norm(WeightResolver r, String prefix, int dim) {
