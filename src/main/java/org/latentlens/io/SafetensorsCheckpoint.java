@@ -168,19 +168,8 @@ public final class SafetensorsCheckpoint implements WeightSource {
         return toFloat32(f.info(name), f.rawRows(name, firstRow, rows));
     }
 
-    /** Per-thread buffer for 16-bit rows on their way to float32; soft, so it goes once loading is over. */
-    private static final ThreadLocal<java.lang.ref.SoftReference<ByteBuffer>> RAW = new ThreadLocal<>();
-
-    private static ByteBuffer rawScratch(long bytes) {
-        java.lang.ref.SoftReference<ByteBuffer> ref = RAW.get();
-        ByteBuffer b = ref == null ? null : ref.get();
-        if (b == null || b.capacity() < bytes) {
-            b = ByteBuffer.allocateDirect(Math.toIntExact(Math.max(bytes, 32L << 20))).order(ByteOrder.LITTLE_ENDIAN);
-            RAW.set(new java.lang.ref.SoftReference<>(b));
-        }
-        b.clear();
-        return b;
-    }
+    /** 16-bit rows on their way to float32. */
+    private static final ThreadScratch RAW = new ThreadScratch(32 << 20);
 
     /** Reads with positional file reads (nothing stays mapped), widening 16-bit floats on the way. */
     @Override
@@ -191,7 +180,7 @@ public final class SafetensorsCheckpoint implements WeightSource {
             case F32 -> f.readRows(name, firstRow, rows, dst);
             case BF16, F16 -> {
                 long rowElems = info.shape().length == 0 ? 1 : info.numElements() / Math.max(1, info.shape()[0]);
-                ByteBuffer raw = rawScratch(rows * rowElems * 2);
+                ByteBuffer raw = RAW.get(rows * rowElems * 2);
                 f.readRows(name, firstRow, rows, raw);
                 raw.flip();
                 FloatConversions.widenInto(raw, info.dtype(), dst);

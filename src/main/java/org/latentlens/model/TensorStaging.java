@@ -6,13 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.latentlens.io.DType;
 import org.latentlens.io.TensorFormatException;
 import org.latentlens.io.TensorInfo;
+import org.latentlens.io.ThreadScratch;
 import org.latentlens.io.WeightSource;
 
 /**
@@ -32,8 +32,8 @@ public final class TensorStaging {
     /** Bytes staged per copy: large enough that per-call overhead vanishes, small enough to keep around. */
     static final int CHUNK_BYTES = 64 << 20;
 
-    /** The buffer is per thread, and soft: the collector may drop it once loading is over. */
-    private static final ThreadLocal<SoftReference<ByteBuffer>> SCRATCH = new ThreadLocal<>();
+    /** Widened rows on their way into engine arrays. */
+    private static final ThreadScratch SCRATCH = new ThreadScratch(CHUNK_BYTES);
 
     private TensorStaging() {
     }
@@ -84,7 +84,7 @@ public final class TensorStaging {
         NDArray out = manager.create(target, DataType.FLOAT32);
         try {
             long rowBytes = rowElems * 4;
-            ByteBuffer scratch = scratch(rowBytes);
+            ByteBuffer scratch = SCRATCH.get(rowBytes);
             long rowsPerChunk = Math.max(1, Math.min(scratch.capacity(), chunkBytes) / rowBytes);
             long at = 0;
             for (int i = 0; i < names.length; i++) {
@@ -114,19 +114,5 @@ public final class TensorStaging {
                 DataType.FLOAT32)) {
             out.set(new NDIndex("{}:{}", outRow, outRow + rows), view);
         }
-    }
-
-    /** @return this thread's staging buffer, at least {@code minBytes} (one row) and normally {@link #CHUNK_BYTES} */
-    private static ByteBuffer scratch(long minBytes) {
-        if (minBytes > Integer.MAX_VALUE) {
-            throw new TensorFormatException("one row of " + minBytes + " bytes is too large to stage");
-        }
-        SoftReference<ByteBuffer> ref = SCRATCH.get();
-        ByteBuffer b = ref == null ? null : ref.get();
-        if (b == null || b.capacity() < minBytes) {
-            b = ByteBuffer.allocateDirect((int) Math.max(CHUNK_BYTES, minBytes)).order(ByteOrder.LITTLE_ENDIAN);
-            SCRATCH.set(new SoftReference<>(b));
-        }
-        return b;
     }
 }

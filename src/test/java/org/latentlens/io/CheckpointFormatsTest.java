@@ -119,4 +119,30 @@ class CheckpointFormatsTest {
             }
         }
     }
+
+    @Test
+    void positionalRowReadsEqualTheMappedRowsInEveryDtype(@TempDir Path dir) throws IOException {
+        float[] v = new float[7 * 5];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) Math.sin(i * 0.7) * (i + 1);
+        }
+        Path file = dir.resolve("w.safetensors");
+        new SafetensorsWriter().addFloats("f32", v, 7, 5).addFloatsAsBf16("bf16", v, 7, 5).write(file);
+        try (SafetensorsCheckpoint ck = SafetensorsCheckpoint.openFiles("w", List.of(file))) {
+            for (String name : List.of("f32", "bf16")) {
+                java.nio.ByteBuffer dst = java.nio.ByteBuffer.allocate(4 * 3 * 5 + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                dst.position(8); // written from the buffer's position, as a staging buffer is filled part by part
+                ck.readFloat32Rows(name, 2, 3, dst);
+                assertEquals(8 + 4 * 3 * 5, dst.position());
+                java.nio.ByteBuffer mapped = ck.loadFloat32Rows(name, 2, 3);
+                for (int i = 0; i < 15; i++) {
+                    assertEquals(mapped.getFloat(4 * i), dst.getFloat(8 + 4 * i), name + " value " + i);
+                }
+            }
+            assertThrows(IllegalArgumentException.class,
+                    () -> ck.readFloat32Rows("f32", 5, 3, java.nio.ByteBuffer.allocate(1024)));
+            assertThrows(java.nio.BufferOverflowException.class,
+                    () -> ck.readFloat32Rows("bf16", 0, 7, java.nio.ByteBuffer.allocate(4 * 5)));
+        }
+    }
 }
