@@ -139,7 +139,8 @@ final class WeightLoader {
                 try {
                     out.add(f.get());
                 } catch (ExecutionException e) {
-                    futures.forEach(x -> x.cancel(true));
+                    // no interrupts: an interrupted read would close the checkpoint's FileChannel for everyone
+                    futures.forEach(x -> x.cancel(false));
                     if (e.getCause() instanceof RuntimeException re) {
                         throw re;
                     }
@@ -148,17 +149,17 @@ final class WeightLoader {
                     }
                     throw new IllegalStateException(e.getCause());
                 } catch (InterruptedException e) {
-                    futures.forEach(x -> x.cancel(true));
+                    futures.forEach(x -> x.cancel(false));
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while loading " + bp.modelType() + " weights", e);
                 }
             }
             return out;
         } finally {
-            pool.shutdownNow();
+            pool.shutdown();
             try {
                 // no block may still be writing into the manager when the caller closes it after a failure
-                pool.awaitTermination(1, TimeUnit.MINUTES);
+                pool.awaitTermination(10, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
