@@ -22,7 +22,7 @@ import org.latentlens.io.WeightSource;
  * so the cost of loading a model is the number of fresh bytes it touches. Widening every tensor into a
  * new Java direct buffer touches each byte twice (the JDK zeroes the buffer, then the values land), and
  * fusing q|k|v or gate|up with a concatenation touches the fused weights a third time. Here each
- * tensor's values are widened chunk by chunk into a buffer that stays mapped, and copied once into an
+ * tensor's values are widened chunk by chunk into a reused buffer (its pages fault in once), and copied once into an
  * uninitialised engine array of the final (possibly fused) shape: every weight byte is touched once.
  *
  * <p>A float32 tensor that needs no fusing and fits one buffer is still wrapped without any copy (a view of
