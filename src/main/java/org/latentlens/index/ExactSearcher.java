@@ -7,6 +7,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.latentlens.kernel.VectorKernels;
+import org.latentlens.kernel.VectorSupport;
 
 /**
  * Exact inner-product top-k over several layers of stored rows, blockwise and multi-threaded.
@@ -29,10 +31,9 @@ final class ExactSearcher {
      * Whether the Vector API is in the module graph ({@code --add-modules jdk.incubator.vector}); without it
      * a scalar kernel computes the same scores, several times slower. {@code -Dlatentlens.vector=false} forces it.
      */
-    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"false".equals(System.getProperty("latentlens.vector"));
+    static final boolean VECTOR = VectorSupport.AVAILABLE;
     /** Queries per register tile. */
-    static final int MR = 8;
+    static final int MR = VectorSupport.MR;
     /** Rows per register tile (three vectors: 48 with AVX-512, 24 with AVX2). */
     static final int NR = VECTOR ? VectorKernels.NR : 48;
     /** Bytes of rows per block: about 2 MiB, so a block and its panels stay in a core's L2/L3 share. */

@@ -1,5 +1,7 @@
 package org.latentlens.index;
 
+import org.latentlens.kernel.VectorKernels;
+
 /**
  * IEEE 754 binary16 conversions (Java 17 has no {@code Float.float16ToFloat}).
  *

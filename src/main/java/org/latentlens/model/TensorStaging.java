@@ -14,6 +14,7 @@ import org.latentlens.io.TensorFormatException;
 import org.latentlens.io.TensorInfo;
 import org.latentlens.io.ThreadScratch;
 import org.latentlens.io.WeightSource;
+import org.latentlens.kernel.PackedMatrix;
 
 /**
  * Moves checkpoint tensors into engine-owned float32 arrays through one reused staging buffer.
@@ -100,6 +101,65 @@ public final class TensorStaging {
             out.close();
             throw e;
         }
+    }
+
+    /**
+     * Loads one or more [rows_i, cols] tensors, stacked, into a {@link PackedMatrix} (Java heap, no engine copy).
+     *
+     * @param weights the checkpoint
+     * @param cols the row width every part must have
+     * @param names the tensors, in stacking order (their shapes were checked by the caller)
+     * @return the packed matrix of all rows
+     * @throws TensorFormatException naming a tensor whose row width is not {@code cols}
+     */
+    public static PackedMatrix loadPacked(WeightSource weights, int cols, String... names) {
+        long rows = 0;
+        for (String name : names) {
+            TensorInfo info = weights.info(name);
+            if (info.shape().length != 2 || info.shape()[1] != cols) {
+                throw new TensorFormatException("tensor '" + name + "' in " + info.source() + " has shape "
+                        + Arrays.toString(info.shape()) + " but [rows, " + cols + "] was expected");
+            }
+            rows += info.shape()[0];
+        }
+        PackedMatrix packed = new PackedMatrix(Math.toIntExact(rows), cols);
+        long rowBytes = 4L * cols;
+        ByteBuffer scratch = SCRATCH.get(rowBytes);
+        int rowsPerChunk = (int) Math.max(1, scratch.capacity() / rowBytes);
+        int at = 0;
+        for (String name : names) {
+            long partRows = weights.info(name).shape()[0];
+            for (long r = 0; r < partRows; r += rowsPerChunk) {
+                int n = (int) Math.min(rowsPerChunk, partRows - r);
+                scratch.clear();
+                weights.readFloat32Rows(name, r, n, scratch);
+                scratch.flip();
+                packed.setRows(at, scratch.asFloatBuffer(), n);
+                at += n;
+            }
+        }
+        return packed;
+    }
+
+    /**
+     * @param weights the checkpoint
+     * @param names tensors (vectors, typically biases), concatenated in order
+     * @return their float32 values
+     */
+    public static float[] floats(WeightSource weights, String... names) {
+        long n = 0;
+        for (String name : names) {
+            n += weights.info(name).numElements();
+        }
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(n * 4)).order(ByteOrder.LITTLE_ENDIAN);
+        for (String name : names) {
+            TensorInfo info = weights.info(name);
+            weights.readFloat32Rows(name, 0, info.shape().length == 0 ? 1 : info.shape()[0], buf);
+        }
+        buf.flip();
+        float[] out = new float[(int) n];
+        buf.asFloatBuffer().get(out);
+        return out;
     }
 
     /** Rows [firstRow, firstRow + rows) of one part into rows [outRow, outRow + rows) of the result. */

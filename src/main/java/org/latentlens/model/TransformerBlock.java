@@ -3,7 +3,6 @@ package org.latentlens.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 
 /**
  * One transformer block over packed tokens: attention (GQA, optional biases, q/k norms, clamping, RoPE,
@@ -13,14 +12,10 @@ import ai.djl.nn.core.Linear;
 final class TransformerBlock {
     private final Blueprint bp;
     private final int layer;
-    private final NDArray wQkv;
-    private final NDArray bQkv;
-    private final NDArray wO;
-    private final NDArray bO;
-    private final NDArray wUp;
-    private final NDArray bUp;
-    private final NDArray wDown;
-    private final NDArray bDown;
+    private final Projection qkvProj;
+    private final Projection outProj;
+    private final Projection upProj;
+    private final Projection downProj;
     private final Norm attnIn;
     private final Norm attnOut;
     private final Norm mlpIn;
@@ -31,19 +26,14 @@ final class TransformerBlock {
     private NDArray layerScale1;
     private NDArray layerScale2;
 
-    TransformerBlock(Blueprint bp, int layer, NDArray wQkv, NDArray bQkv, NDArray wO, NDArray bO, NDArray wUp,
-                     NDArray bUp, NDArray wDown, NDArray bDown, Norm attnIn, Norm attnOut, Norm mlpIn, Norm mlpOut,
-                     Norm qNorm, Norm kNorm) {
+    TransformerBlock(Blueprint bp, int layer, Projection qkvProj, Projection outProj, Projection upProj,
+                     Projection downProj, Norm attnIn, Norm attnOut, Norm mlpIn, Norm mlpOut, Norm qNorm, Norm kNorm) {
         this.bp = bp;
         this.layer = layer;
-        this.wQkv = wQkv;
-        this.bQkv = bQkv;
-        this.wO = wO;
-        this.bO = bO;
-        this.wUp = wUp;
-        this.bUp = bUp;
-        this.wDown = wDown;
-        this.bDown = bDown;
+        this.qkvProj = qkvProj;
+        this.outProj = outProj;
+        this.upProj = upProj;
+        this.downProj = downProj;
         this.attnIn = attnIn;
         this.attnOut = attnOut;
         this.mlpIn = mlpIn;
@@ -106,7 +96,7 @@ final class TransformerBlock {
         int qDim = heads * hd;
         int kvDim = kvHeads * hd;
         long t = h.getShape().get(0);
-        NDArray qkv = Linear.linear(h, wQkv, bQkv).singletonOrThrow();
+        NDArray qkv = qkvProj.apply(h);
         NDArray q = qkv.get(new NDIndex(":, 0:" + qDim));
         NDArray k = qkv.get(new NDIndex(":, " + qDim + ":" + (qDim + kvDim)));
         NDArray v = qkv.get(new NDIndex(":, " + (qDim + kvDim) + ":"));
@@ -151,7 +141,7 @@ final class TransformerBlock {
         NDArray probs = scores.softmax(-1).reshape(b, kvHeads, (long) rep * lm, lm);
         NDArray ctx = probs.matMul(vp).reshape(b, heads, lm, hd).transpose(0, 2, 1, 3);
         NDArray packed = batch.toPacked(ctx).reshape(t, qDim);
-        return Linear.linear(packed, wO, bO).singletonOrThrow();
+        return outProj.apply(packed);
     }
 
     /** HuggingFace's non-interleaved rotation: pairs (i, i + rot/2), {@code x*cos + rotate_half(x)*sin}. */
@@ -171,7 +161,7 @@ final class TransformerBlock {
     }
 
     private NDArray mlp(NDArray h) {
-        NDArray up = Linear.linear(h, wUp, bUp).singletonOrThrow();
+        NDArray up = upProj.apply(h);
         NDArray act;
         if (bp.gatedMlp()) {
             int inter = bp.intermediateSize();
@@ -181,7 +171,7 @@ final class TransformerBlock {
         } else {
             act = activate(up);
         }
-        return Linear.linear(act, wDown, bDown).singletonOrThrow();
+        return downProj.apply(act);
     }
 
     private NDArray activate(NDArray x) {

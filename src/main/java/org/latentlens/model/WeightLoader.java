@@ -48,49 +48,34 @@ final class WeightLoader {
         int qDim = bp.numHeads() * bp.headDim();
         int kvDim = bp.numKvHeads() * bp.headDim();
         int inter = bp.intermediateSize();
-        NDArray wQkv;
-        NDArray bQkv = null;
+        Projection qkv;
         if (n.qkv() != null) {
             String base = WeightNames.at(n.qkv(), i);
-            wQkv = projection(r.require(base + ".weight"), qDim + 2 * kvDim, d);
-            if (bp.qkvBias()) {
-                bQkv = vector(r.require(base + ".bias"), qDim + 2 * kvDim);
-            }
+            qkv = linear(d, names(r, ".weight", base), new long[] {qDim + 2 * kvDim},
+                    bp.qkvBias() ? names(r, ".bias", base) : null);
         } else {
             String q = WeightNames.at(n.q(), i);
             String k = WeightNames.at(n.k(), i);
             String v = WeightNames.at(n.v(), i);
-            wQkv = stackedProjections(d, new String[] {r.require(q + ".weight"), r.require(k + ".weight"),
-                    r.require(v + ".weight")}, qDim, kvDim, kvDim);
-            if (bp.qkvBias()) {
-                bQkv = stackedVectors(new String[] {r.require(q + ".bias"), r.require(k + ".bias"), r.require(v + ".bias")},
-                        qDim, kvDim, kvDim);
-            }
+            qkv = linear(d, names(r, ".weight", q, k, v), new long[] {qDim, kvDim, kvDim},
+                    bp.qkvBias() ? names(r, ".bias", q, k, v) : null);
         }
         String o = WeightNames.at(n.o(), i);
-        NDArray wO = projection(r.require(o + ".weight"), d, qDim);
-        NDArray bO = bp.outBias() ? vector(r.require(o + ".bias"), d) : null;
-        NDArray wUp;
-        NDArray bUp = null;
+        Projection out = linear(qDim, names(r, ".weight", o), new long[] {d}, bp.outBias() ? names(r, ".bias", o) : null);
+        Projection up;
         if (!bp.gatedMlp()) {
-            String up = WeightNames.at(n.up(), i);
-            wUp = projection(r.require(up + ".weight"), inter, d);
-            bUp = bp.mlpBias() ? vector(r.require(up + ".bias"), inter) : null;
+            String u = WeightNames.at(n.up(), i);
+            up = linear(d, names(r, ".weight", u), new long[] {inter}, bp.mlpBias() ? names(r, ".bias", u) : null);
         } else if (n.gateUp() != null) {
             String gu = WeightNames.at(n.gateUp(), i);
-            wUp = projection(r.require(gu + ".weight"), 2 * inter, d);
-            bUp = bp.mlpBias() ? vector(r.require(gu + ".bias"), 2 * inter) : null;
+            up = linear(d, names(r, ".weight", gu), new long[] {2L * inter}, bp.mlpBias() ? names(r, ".bias", gu) : null);
         } else {
             String g = WeightNames.at(n.gate(), i);
-            String up = WeightNames.at(n.up(), i);
-            wUp = stackedProjections(d, new String[] {r.require(g + ".weight"), r.require(up + ".weight")}, inter, inter);
-            if (bp.mlpBias()) {
-                bUp = stackedVectors(new String[] {r.require(g + ".bias"), r.require(up + ".bias")}, inter, inter);
-            }
+            String u = WeightNames.at(n.up(), i);
+            up = linear(d, names(r, ".weight", g, u), new long[] {inter, inter}, bp.mlpBias() ? names(r, ".bias", g, u) : null);
         }
-        String down = WeightNames.at(n.down(), i);
-        NDArray wDown = projection(r.require(down + ".weight"), d, inter);
-        NDArray bDown = bp.mlpBias() ? vector(r.require(down + ".bias"), d) : null;
+        String dn = WeightNames.at(n.down(), i);
+        Projection down = linear(inter, names(r, ".weight", dn), new long[] {d}, bp.mlpBias() ? names(r, ".bias", dn) : null);
         Norm qn = null;
         Norm kn = null;
         if (bp.qkNorm() == Blueprint.QkNorm.PER_HEAD) {
@@ -100,7 +85,7 @@ final class WeightLoader {
             qn = norm(WeightNames.at(n.qNorm(), i), qDim);
             kn = norm(WeightNames.at(n.kNorm(), i), kvDim);
         }
-        return new TransformerBlock(bp, i, wQkv, bQkv, wO, bO, wUp, bUp, wDown, bDown,
+        return new TransformerBlock(bp, i, qkv, out, up, down,
                 optNorm(n.attnInNorm(), i, d), optNorm(n.attnOutNorm(), i, d),
                 optNorm(n.mlpInNorm(), i, d), optNorm(n.mlpOutNorm(), i, d), qn, kn);
     }
@@ -164,6 +149,41 @@ final class WeightLoader {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private static String[] names(WeightResolver r, String suffix, String... prefixes) {
+        String[] out = new String[prefixes.length];
+        for (int i = 0; i < prefixes.length; i++) {
+            out[i] = r.require(prefixes[i] + suffix);
+        }
+        return out;
+    }
+
+    /**
+     * One linear layer from one or more stored projections stacked on their output rows (q|k|v, gate|up).
+     *
+     * @param in input features
+     * @param weights resolved weight names, each [rows[i], in] (GPT-2's Conv1D: [in, rows[i]])
+     * @param rows output rows of each
+     * @param biases resolved bias names, or null
+     */
+    Projection linear(long in, String[] weights, long[] rows, String[] biases) {
+        long total = Arrays.stream(rows).sum();
+        if (bp.conv1dWeights() || total > Integer.MAX_VALUE
+                || !Projection.packedFor(manager.getDevice(), (int) total, Math.toIntExact(in))) {
+            NDArray w = weights.length == 1 ? projection(weights[0], rows[0], in) : stackedProjections(in, weights, rows);
+            NDArray b = biases == null ? null
+                    : biases.length == 1 ? vector(biases[0], rows[0]) : stackedVectors(biases, rows);
+            return Projection.engine(w, b);
+        }
+        for (int i = 0; i < weights.length; i++) {
+            checkShape(weights[i], rows[i], in);
+            if (biases != null) {
+                checkShape(biases[i], rows[i]);
+            }
+        }
+        float[] b = biases == null ? null : TensorStaging.floats(this.weights, biases);
+        return Projection.packed(TensorStaging.loadPacked(this.weights, Math.toIntExact(in), weights), b);
     }
 
     Norm optNorm(String template, int layer, int dim) {

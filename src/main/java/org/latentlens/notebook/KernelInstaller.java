@@ -91,7 +91,10 @@ public final class KernelInstaller {
         argv.add("-Djava.awt.headless=true");
         argv.add("-Dai.djl.offline=true");
         argv.add("-Dslf4j.internal.verbosity=ERROR");
-        argv.add("--add-modules=jdk.incubator.vector"); // the index search kernel; without it a slower scalar path runs
+        argv.add("--add-modules=jdk.incubator.vector"); // the search and projection kernels; without it libtorch and a scalar path run
+        // packed projection weights live on the Java heap: let it grow to most of the memory (a user's -Xmx, later, wins)
+        argv.add("-XX:MaxRAMPercentage=70");
+        argv.add("-XX:+UseTransparentHugePages");
         argv.addAll(javaOptions);
         argv.add("-cp");
         argv.add(String.join(File.pathSeparator, classpathEntries));

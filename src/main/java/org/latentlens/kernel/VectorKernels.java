@@ -1,4 +1,4 @@
-package org.latentlens.index;
+package org.latentlens.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -10,15 +10,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Everything that uses the Vector API ({@code jdk.incubator.vector}), in one class that is loaded only when
- * that module is present (see {@link ExactSearcher#VECTOR}).
+ * that module is present (see {@link VectorSupport#AVAILABLE}): the register-tiled dot-product kernel behind
+ * both the exact search and the packed projections, and vectorised helpers.
  */
-final class VectorKernels {
+public final class VectorKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Floats per vector: 16 with AVX-512, 8 with AVX2. */
-    static final int L = S.length();
+    public static final int L = S.length();
     /** Rows per register tile: three vectors. */
-    static final int NR = 3 * L;
-    private static final int MR = ExactSearcher.MR;
+    public static final int NR = 3 * L;
+    private static final int MR = VectorSupport.MR;
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Short> SS =
             VectorSpecies.of(short.class, VectorShape.forBitSize(IS.length() * Short.SIZE));
@@ -27,7 +28,7 @@ final class VectorKernels {
     }
 
     /** @return whether any of the L scores from {@code off} is at least {@code threshold} */
-    static boolean anyAtLeast(float[] scores, int off, float threshold) {
+    public static boolean anyAtLeast(float[] scores, int off, float threshold) {
         return FloatVector.fromArray(S, scores, off).compare(VectorOperators.GE, threshold).anyTrue();
     }
 
@@ -37,7 +38,7 @@ final class VectorKernels {
      *
      * @return how many values were converted (a multiple of the vector length; the caller does the rest)
      */
-    static int halfToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+    public static int halfToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n) {
         int lanes = IS.length();
         int i = 0;
         for (; i + lanes <= n; i += lanes) {
@@ -58,7 +59,7 @@ final class VectorKernels {
      * The loop body is written out by hand: the JIT keeps the 24 accumulators in registers only when
      * they are plain locals.
      */
-    static void kernel(float[] qp, int qOff, float[] ep, int eOff, int dim, float[] c, int cOff, int ldc,
+    public static void kernel(float[] qp, int qOff, float[] ep, int eOff, int dim, float[] c, int cOff, int ldc,
                                boolean accumulate) {
         FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
         FloatVector c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
