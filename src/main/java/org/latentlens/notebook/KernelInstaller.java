@@ -94,6 +94,7 @@ public final class KernelInstaller {
         argv.add("--add-modules=jdk.incubator.vector"); // the search and projection kernels; without it libtorch and a scalar path run
         // packed projection weights live on the Java heap: let it grow to most of the memory (a user's -Xmx, later, wins)
         argv.add("-XX:MaxRAMPercentage=70");
+        argv.add("-XX:MaxNewSize=768m"); // a model run makes garbage fast; a large young generation only inflates RSS
         argv.add("-XX:+UseTransparentHugePages");
         argv.addAll(javaOptions);
         argv.add("-cp");
