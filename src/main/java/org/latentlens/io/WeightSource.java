@@ -50,13 +50,23 @@ public interface WeightSource extends AutoCloseable {
      * @throws TensorFormatException naming the tensor, the file and both shapes when they differ
      */
     default ByteBuffer loadFloat32(String name, long... expectedShape) {
+        requireShape(name, expectedShape);
+        return loadFloat32(name);
+    }
+
+    /**
+     * @param name a tensor name
+     * @param expectedShape the shape the caller needs
+     * @throws MissingTensorException if the source has no tensor of that name
+     * @throws TensorFormatException naming the tensor, the file and both shapes when they differ
+     */
+    default void requireShape(String name, long... expectedShape) {
         TensorInfo info = info(name);
         if (!java.util.Arrays.equals(info.shape(), expectedShape)) {
             throw new TensorFormatException("tensor '" + name + "' in " + info.source() + " has shape "
                     + java.util.Arrays.toString(info.shape()) + " but the model config needs "
                     + java.util.Arrays.toString(expectedShape));
         }
-        return loadFloat32(name);
     }
 
     /**

@@ -2,12 +2,7 @@ package org.latentlens.vision.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
 import org.latentlens.io.MissingTensorException;
-import org.latentlens.io.TensorFormatException;
-import org.latentlens.io.TensorInfo;
 import org.latentlens.io.WeightSource;
 import org.latentlens.model.TensorStaging;
 
@@ -29,11 +24,7 @@ final class Weights {
         if (!w.has(name)) {
             throw new MissingTensorException("tensor '" + name + "' is missing from " + w);
         }
-        TensorInfo info = w.info(name);
-        if (!Arrays.equals(info.shape(), shape)) {
-            throw new TensorFormatException("tensor '" + name + "' in " + info.source() + " has shape "
-                    + Arrays.toString(info.shape()) + " but the model config needs " + Arrays.toString(shape));
-        }
+        w.requireShape(name, shape);
         return TensorStaging.load(m, w, shape, name);
     }
 
@@ -49,9 +40,7 @@ final class Weights {
         if (!w.has(name)) {
             throw new MissingTensorException("tensor '" + name + "' is missing from " + w);
         }
-        java.nio.FloatBuffer fb = w.loadFloat32(name, shape).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        float[] out = new float[fb.remaining()];
-        fb.get(out);
-        return out;
+        w.requireShape(name, shape);
+        return TensorStaging.floats(w, name);
     }
 }
