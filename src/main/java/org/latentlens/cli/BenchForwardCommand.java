@@ -9,8 +9,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.latentlens.io.HfConfig;
 import org.latentlens.model.ForwardOptions;
 import org.latentlens.model.LoadOptions;
@@ -141,7 +139,7 @@ public final class BenchForwardCommand implements Callable<Integer> {
             long tokens = 0;
             long padded = 0;
             long start = System.nanoTime();
-            try (ProgressBar pb = progress("forward", sentences.size(), " sent")) {
+            try (ProgressBar pb = TerminalProgress.bar("forward", sentences.size(), " sent", 1)) {
                 for (TokenBatch b : batches) {
                     m.hiddenStates(b, opts);
                     tokens += b.realTokens();
@@ -186,7 +184,7 @@ public final class BenchForwardCommand implements Callable<Integer> {
             double[] lmAloneS = new double[runs];
             long tokens = 0;
             long visual = 0;
-            try (ProgressBar pb = progress("forward", (long) runs * decoded.size(), " img")) {
+            try (ProgressBar pb = TerminalProgress.bar("forward", (long) runs * decoded.size(), " img", 1)) {
                 for (int r = 0; r < runs; r++) {
                     tokens = 0;
                     visual = 0;
@@ -269,11 +267,5 @@ public final class BenchForwardCommand implements Callable<Integer> {
             out[i] = String.format("%.3f", a[i] + b[i]);
         }
         return out;
-    }
-
-    private static ProgressBar progress(String task, long max, String unit) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
-                .setStyle(ProgressBarStyle.ASCII).setUnit(unit, 1).showSpeed()
-                .setUpdateIntervalMillis(System.console() == null ? 15_000 : 500).continuousUpdate().build();
     }
 }

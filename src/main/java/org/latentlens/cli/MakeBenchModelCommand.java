@@ -13,8 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.latentlens.io.AtomicFiles;
 import org.latentlens.io.DType;
 import org.latentlens.io.FloatConversions;
@@ -102,9 +100,7 @@ public final class MakeBenchModelCommand implements Callable<Integer> {
         if (s.vision() != null) {
             writeVision(g, s.vision(), s.text().hidden());
         }
-        try (ProgressBar pb = new ProgressBarBuilder().setTaskName("write").setInitialMax(s.parameters())
-                .setStyle(ProgressBarStyle.ASCII).setUnit(" M params", 1_000_000).showSpeed()
-                .setUpdateIntervalMillis(System.console() == null ? 15_000 : 500).continuousUpdate().build()) {
+        try (ProgressBar pb = TerminalProgress.bar("write", s.parameters(), " M params", 1_000_000)) {
             g.progress = pb;
             w.write(out.resolve("model.safetensors"));
         }
